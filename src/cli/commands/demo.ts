@@ -1,0 +1,152 @@
+// `suture demo`: runs a bundled example under a real `suture run`, mixes normal traffic with the
+// input that crashes it, prints the timeline as it happens, replays the incident, and sums up.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { freePort } from '../../diagnose/oracle.js';
+import { replayIncident } from '../../diagnose/replay.js';
+import { readEvents } from '../../supervisor/event-log.js';
+import { openStore } from '../../store/open.js';
+import { loadExample, sendExampleRequest, waitForHealth, type Example } from '../../examples.js';
+import { UsageError } from '../errors.js';
+import { bold, describeEvent, dim, green, red } from '../format.js';
+import { wholeNumber } from './options.js';
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const BIN = path.join(PACKAGE_ROOT, 'bin/suture.js');
+export const EXAMPLES_DIR = path.join(PACKAGE_ROOT, 'examples');
+
+interface DemoOptions {
+  example: string;
+  seconds: number;
+  concurrency: number;
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('the bundled example, end to end, with a printed timeline')
+    .option('-e, --example <name>', 'which example under examples/', 'orders')
+    .option('-s, --seconds <n>', 'how long to send traffic', wholeNumber('--seconds', 2, 600), 8)
+    .option('--concurrency <n>', 'concurrent normal clients', wholeNumber('--concurrency', 1, 256), 4)
+    .action(async (opts: DemoOptions) => {
+      process.exitCode = await demo(opts);
+    });
+}
+
+async function demo(opts: DemoOptions): Promise<number> {
+  const dir = path.join(EXAMPLES_DIR, opts.example);
+  if (!fs.existsSync(path.join(dir, 'example.json'))) {
+    const known = fs.readdirSync(EXAMPLES_DIR).filter((d) => fs.existsSync(path.join(EXAMPLES_DIR, d, 'example.json')));
+    throw new UsageError(`no example named ${opts.example}; choose one of ${known.join(', ')}`);
+  }
+  const example = loadExample(dir);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'suture-demo-'));
+  const storeFile = path.join(work, 'suture.db');
+  const eventsFile = path.join(work, 'events.jsonl');
+  const port = await freePort();
+  const t0 = Date.now();
+  const stamp = () => dim(`+${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s`);
+  const say = (line: string) => process.stdout.write(`${stamp()}  ${line}\n`);
+
+  process.stdout.write(`${bold('Suture demo')}: ${example.name} — ${example.description}\n`);
+  process.stdout.write(dim(`store ${storeFile}\nevents ${eventsFile}\n\n`));
+
+  const child = spawn(
+    process.execPath,
+    [BIN, 'run', '--workers', '2', '--port', String(port), '--events', eventsFile, '--store', storeFile, '--quiet', '--', ...example.command],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let supervisorErr = '';
+  child.stderr!.on('data', (c: Buffer) => (supervisorErr += c.toString('utf8')));
+  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+
+  let printed = 0;
+  const printEvents = () => {
+    const events = readEvents(eventsFile);
+    for (const e of events.slice(printed)) {
+      const line = describeEvent(e);
+      if (line) say(line);
+    }
+    printed = events.length;
+  };
+  const tail = setInterval(printEvents, 100);
+
+  let normalSent = 0;
+  let normalOk = 0;
+  let crashSent = 0;
+  let crashContained = 0;
+  let healthyAfter = false;
+  let incidentIds: string[] = [];
+  try {
+    await waitForHealth(port, example, 20_000, exited);
+    say(`${example.command.join(' ')} is up on 127.0.0.1:${port}; sending traffic for ${opts.seconds}s`);
+
+    const deadline = Date.now() + opts.seconds * 1000;
+    const crashTimes = [0.25, 0.5, 0.75].map((f) => t0 + (deadline - t0) * f);
+    const clients = Array.from({ length: opts.concurrency }, async (_, c) => {
+      let i = c;
+      while (Date.now() < deadline) {
+        const req = example.normal[i++ % example.normal.length]!;
+        normalSent++;
+        const res = await sendExampleRequest(port, req);
+        if (res.status !== undefined && res.status < 500) normalOk++;
+      }
+    });
+    const crasher = (async () => {
+      for (let k = 0; k < crashTimes.length; k++) {
+        await new Promise((r) => setTimeout(r, Math.max(0, crashTimes[k]! - Date.now())));
+        const crash = example.crash[k % example.crash.length]!;
+        say(`sending the crashing input: ${crash.method} ${crash.path} (${crash.kind})`);
+        crashSent++;
+        const res = await sendExampleRequest(port, crash);
+        if (res.status === 500) crashContained++;
+        say(res.status === 500 ? green(`→ 500 for the crashing request`) : red(`→ ${res.status ?? res.error} for the crashing request`));
+      }
+    })();
+    await Promise.all([...clients, crasher]);
+    const health = await sendExampleRequest(port, { method: 'GET', path: example.health });
+    healthyAfter = health.status === 200;
+    say(healthyAfter ? green(`GET ${example.health} → 200: the service is still serving`) : red(`GET ${example.health} → ${health.status ?? health.error}`));
+  } finally {
+    child.kill('SIGTERM');
+    const code = await exited;
+    clearInterval(tail);
+    printEvents();
+    if (code !== 0) process.stdout.write(red(`suture run exited with ${code}: ${supervisorErr.trim().split('\n').pop()}\n`));
+  }
+
+  // Replay each incident against a fresh instance: is the fault real and still there?
+  const store = openStore(storeFile, work, { mustExist: true });
+  try {
+    const incidents = await store.listIncidents();
+    incidentIds = incidents.map((i) => i.id);
+    for (const summary of incidents) {
+      const incident = (await store.getIncident(summary.id))!;
+      say(`replaying incident ${incident.id} against a fresh instance`);
+      const result = await replayIncident(incident);
+      await store.setReproduced(incident.id, result.reproduced);
+      say(result.reproduced === 'never' ? `does not reproduce` : bold(`reproduces (${result.reproduced}): confirmed`));
+    }
+  } finally {
+    await store.close();
+  }
+
+  const events = readEvents(eventsFile);
+  const recycled = events.filter((e) => e.type === 'shield' && e.action === 'recycle' && e.phase === 'done').length;
+  const share = normalSent === 0 ? 0 : (100 * normalOk) / normalSent;
+  const ok = normalSent > 0 && normalOk === normalSent && crashContained === crashSent && healthyAfter;
+  process.stdout.write(`\n${bold('Summary')}\n`);
+  process.stdout.write(`  normal requests answered   ${normalOk}/${normalSent} (${share.toFixed(2)}%)\n`);
+  process.stdout.write(`  crashing requests contained ${crashContained}/${crashSent} (answered 500, worker kept serving)\n`);
+  process.stdout.write(`  incidents                  ${incidentIds.join(', ') || 'none'}\n`);
+  process.stdout.write(`  workers recycled           ${recycled}\n`);
+  process.stdout.write(`  still serving afterwards   ${healthyAfter ? 'yes' : 'no'}\n`);
+  process.stdout.write(`\n  see: suture incidents --store ${storeFile}\n       suture show ${incidentIds[0] ?? '<id>'} --store ${storeFile}\n`);
+  process.stdout.write(ok ? green('\nThe service stayed up through every crash.\n') : red('\nSomething went wrong: see above.\n'));
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,100 @@
+// Terminal output: event lines for the live log and the demo timeline, and plain tables.
+
+import path from 'node:path';
+import type { SutureEvent } from '../model/event.js';
+import type { Frame, Incident } from '../model/fault.js';
+import type { IncidentSummary } from '../store/store.js';
+
+const useColor = process.stderr.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (s: string) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
+export const red = paint(31);
+export const green = paint(32);
+export const yellow = paint(33);
+export const dim = paint(2);
+export const bold = paint(1);
+
+type Req = { method: string; url: string } | undefined;
+const req = (r: unknown) => (r ? `${(r as Req)!.method} ${(r as Req)!.url}` : '');
+
+/** One line describing an event, or null for events not worth a line. */
+export function describeEvent(e: SutureEvent): string | null {
+  switch (e.type) {
+    case 'start':
+      return `supervising ${(e.command as string[]).join(' ')} with ${e.workers} worker(s)${e.port != null ? ` on port ${e.port}` : ''}`;
+    case 'service':
+      if (e.state === 'serving') return green(`serving: workers ${(e.workers as number[]).join(', ')}${e.port ? ` on port ${e.port}` : ''}`);
+      if (e.state === 'failing') return red(String(e.reason));
+      if (e.state === 'stopping') return `stopping (${e.reason}): draining in-flight requests`;
+      return null;
+    case 'worker':
+      if (e.action === 'exit' && !e.expected) return yellow(`worker ${e.pid} died (${e.signal ? `signal ${e.signal}` : `code ${e.code}`})`);
+      if (e.action === 'restart') return `restarting worker slot ${e.slot} in ${e.delayMs} ms (${e.recentDeaths} recent death(s))`;
+      return null;
+    case 'fault':
+      return red(`fault ${e.errorClass}: ${e.message}`) + dim(` at ${e.location ?? '?'}${e.request ? ` during ${req(e.request)}` : ''} (${e.origin}, worker ${e.pid})`);
+    case 'incident':
+      return bold(`incident ${e.incident} opened`) + dim(` ${e.signature}`);
+    case 'shield':
+      if (e.action === 'contain') return green(`contained: ${req(e.request)} answered ${e.answered}; other requests unaffected`);
+      if (e.action === 'recycle' && e.phase === 'start') return `recycling worker ${e.pid}: replacement starting`;
+      if (e.action === 'recycle' && e.phase === 'done') return green(`worker ${e.pid} drained and replaced by ${e.replacement ?? '?'}, no request dropped`);
+      return null;
+    case 'stop':
+      return `stopped (exit ${e.code})`;
+    default:
+      return `${e.type}${e.incident ? ` ${e.incident}` : ''}`;
+  }
+}
+
+export function table(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+export function where(frame: Frame | undefined, root: string): string {
+  if (!frame) return '?';
+  return `${path.relative(root, frame.file) || frame.file}:${frame.line}`;
+}
+
+export function incidentsTable(incidents: IncidentSummary[]): string {
+  return table([
+    ['ID', 'COUNT', 'REPRO', 'LAST SEEN', 'ERROR', 'WHERE'],
+    ...incidents.map((i) => [
+      i.id,
+      String(i.count),
+      i.reproduced,
+      i.lastSeen.replace('T', ' ').slice(0, 19),
+      `${i.errorClass}: ${i.messagePattern}`.slice(0, 80),
+      where(i.location, i.service.cwd),
+    ]),
+  ]);
+}
+
+export function incidentDetail(incident: Incident): string {
+  const root = incident.service.cwd;
+  const lines = [
+    bold(`incident ${incident.id}`),
+    `  error       ${incident.errorClass}: ${incident.message}`,
+    `  signature   ${incident.signature}`,
+    `  origin      ${incident.origin}`,
+    `  seen        ${incident.count} time(s), first ${incident.firstSeen}, last ${incident.lastSeen}`,
+    `  reproduced  ${incident.reproduced}`,
+    `  where       ${where(incident.location, root)}`,
+    `  service     ${incident.service.command.join(' ')}  (in ${root})`,
+    '',
+    '  stack (source-mapped):',
+    ...incident.frames.map((f) => {
+      const text = `${f.fn ?? '<anonymous>'} ${where(f, root)}${f.generated ? dim(`  (from ${path.relative(root, f.generated.file)}:${f.generated.line})`) : ''}`;
+      return f.app ? `    ${text}` : dim(`    ${text}`);
+    }),
+    '',
+    `  triggering requests (${incident.requests.length}, redacted):`,
+  ];
+  for (const r of incident.requests) {
+    lines.push(`    ${r.method} ${r.url}${r.status ? ` → ${r.status}` : ''}  ${dim(new Date(r.startedAt).toISOString())}`);
+    for (const [name, value] of Object.entries(r.headers)) lines.push(dim(`      ${name}: ${value}`));
+    if (r.body !== undefined) lines.push(`      body: ${r.body.length > 400 ? `${r.body.slice(0, 400)}…` : r.body}${r.bodyTruncated ? ' (truncated)' : ''}`);
+  }
+  return lines.join('\n');
+}

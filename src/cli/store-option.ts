@@ -1,0 +1,12 @@
+// Resolves which store a command reads: --store, else the config's store, else the default.
+
+import type { SutureConfig } from '../config/config.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
+
+export function openConfiguredStore(config: SutureConfig, flag: string | undefined, mustExist: boolean): Store {
+  return openStore(flag ?? config.store, flag ? process.cwd() : config.root, {
+    mustExist,
+    limits: { requestsPerIncident: config.recording.requestsPerIncident, trafficPerRoute: config.recording.trafficPerRoute },
+  });
+}

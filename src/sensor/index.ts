@@ -1,0 +1,54 @@
+// The sensor, preloaded into each worker with `node --import suture/sensor`. It records requests,
+// contains faults, samples health and obeys the supervisor. It imports nothing heavy: Node built-ins
+// and Suture's model types only.
+
+import { DEFAULT_SENSOR_SETTINGS, isSensorMessage, type SensorSettings, type SupervisorMessage } from '../model/messages.js';
+import { drain, trackServers } from './drain.js';
+import { installFaultHandlers } from './faults.js';
+import { connected, send } from './link.js';
+import { startMetrics } from './metrics.js';
+import { redactionRules } from './redaction.js';
+import { RequestTracker } from './requests.js';
+
+export const SENSOR_VERSION = '1';
+
+function readSettings(): SensorSettings {
+  const raw = process.env.SUTURE_SENSOR;
+  if (!raw) return DEFAULT_SENSOR_SETTINGS;
+  try {
+    return { ...DEFAULT_SENSOR_SETTINGS, ...(JSON.parse(raw) as Partial<SensorSettings>) };
+  } catch {
+    process.stderr.write('[suture sensor] SUTURE_SENSOR is not valid JSON; using default settings\n');
+    return DEFAULT_SENSOR_SETTINGS;
+  }
+}
+
+function install(): void {
+  const settings = readSettings();
+  const tracker = new RequestTracker(
+    settings.bodyLimit,
+    settings.bufferSize,
+    redactionRules(settings.redactHeaders, settings.redactFields),
+  );
+  tracker.install();
+  trackServers();
+  installFaultHandlers(tracker);
+  startMetrics(tracker, settings.intervalMs, settings.samplePerInterval);
+
+  if (connected()) {
+    // The supervisor owns shutdown: a Ctrl-C reaching the whole process group must not kill
+    // workers mid-request; the supervisor drains them instead.
+    process.on('SIGINT', () => {});
+    process.on('SIGTERM', () => drain(tracker, 10_000));
+    process.on('message', (msg: unknown) => {
+      if (!isSensorMessage(msg)) return;
+      const m = msg as unknown as SupervisorMessage;
+      if (m.suture === 'drain') drain(tracker, m.timeoutMs);
+    });
+    // An orphaned worker is a bug: when the supervisor goes, so do we.
+    process.on('disconnect', () => drain(tracker, 5_000));
+    send({ suture: 'hello', pid: process.pid, sensorVersion: SENSOR_VERSION });
+  }
+}
+
+install();

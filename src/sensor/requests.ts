@@ -1,0 +1,185 @@
+// Tracks every HTTP request the service handles: its async context (so a fault can be traced back
+// to it), a bounded copy of its body, and its outcome. This is the sensor's hot path: one small
+// object per request, no closures, no header parsing until a request is actually shipped.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import dc from 'node:diagnostics_channel';
+import { IncomingMessage, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { RecordedRequest } from '../model/request.js';
+import { redactBody, redactHeaders, redactUrl, type RedactionRules } from './redaction.js';
+
+export interface RequestContext {
+  seq: number;
+  method: string;
+  url: string;
+  rawHeaders: string[];
+  /** performance.now() at start. */
+  start: number;
+  /** Allocated on the first body chunk; GET requests never allocate it. */
+  chunks: Buffer[] | null;
+  bodyBytes: number;
+  truncated: boolean;
+  /** Set until the response finishes; the fault path needs it to answer. */
+  res: ServerResponse | null;
+  status: number;
+  durationMs: number;
+  faulted: boolean;
+}
+
+interface RequestStartMessage {
+  request: IncomingMessage;
+  response: ServerResponse;
+}
+
+const kContext = Symbol('suture.request');
+
+type WithContext = { [kContext]?: RequestContext };
+
+export class RequestTracker {
+  readonly als = new AsyncLocalStorage<RequestContext>();
+  /** Recently finished requests, oldest overwritten first. */
+  private readonly ring: (RequestContext | undefined)[];
+  private ringNext = 0;
+  private seq = 0;
+  private lastShippedSeq = 0;
+  readonly inFlight = new Set<RequestContext>();
+  finishedInInterval = 0;
+  errorsInInterval = 0;
+  draining = false;
+
+  constructor(
+    private readonly bodyLimit: number,
+    bufferSize: number,
+    private readonly rules: RedactionRules,
+  ) {
+    this.ring = new Array(bufferSize);
+  }
+
+  install(): void {
+    dc.subscribe('http.server.request.start', this.onStart);
+    dc.subscribe('http.server.response.finish', this.onFinish);
+    // The body is captured as Node pushes it into the request stream, so the app reads it unchanged
+    // and in its own time; a request that is not ours (an http client response) takes the fast path.
+    const push = IncomingMessage.prototype.push;
+    const limit = this.bodyLimit;
+    IncomingMessage.prototype.push = function pushWithCapture(this: IncomingMessage & WithContext, chunk: unknown, encoding?: BufferEncoding) {
+      const ctx = this[kContext];
+      if (ctx !== undefined && chunk !== null) captureChunk(ctx, chunk, encoding, limit);
+      return push.call(this, chunk, encoding);
+    };
+  }
+
+  private readonly onStart = (message: unknown): void => {
+    const { request, response } = message as RequestStartMessage;
+    const ctx: RequestContext = {
+      seq: ++this.seq,
+      method: request.method ?? 'GET',
+      url: request.url ?? '/',
+      rawHeaders: request.rawHeaders,
+      start: performance.now(),
+      chunks: null,
+      bodyBytes: 0,
+      truncated: false,
+      res: response,
+      status: 0,
+      durationMs: -1,
+      faulted: false,
+    };
+    (request as IncomingMessage & WithContext)[kContext] = ctx;
+    (response as ServerResponse & WithContext)[kContext] = ctx;
+    this.inFlight.add(ctx);
+    // A draining worker answers what it has and lets each connection close behind its response.
+    if (this.draining) response.shouldKeepAlive = false;
+    this.als.enterWith(ctx);
+  };
+
+  private readonly onFinish = (message: unknown): void => {
+    const { response } = message as RequestStartMessage;
+    const ctx = (response as ServerResponse & WithContext)[kContext];
+    if (ctx === undefined) return;
+    this.settle(ctx, response.statusCode);
+  };
+
+  /** Marks a request done and moves it to the ring of recent requests. */
+  settle(ctx: RequestContext, status: number): void {
+    if (ctx.res === null) return;
+    ctx.status = status;
+    ctx.durationMs = performance.now() - ctx.start;
+    ctx.res = null;
+    this.inFlight.delete(ctx);
+    this.finishedInInterval++;
+    if (status >= 500) this.errorsInInterval++;
+    this.ring[this.ringNext] = ctx;
+    this.ringNext = (this.ringNext + 1) % this.ring.length;
+  }
+
+  /** Drops requests whose connection went away without a response (client aborts), so they are not counted as in flight. */
+  sweep(): void {
+    for (const ctx of this.inFlight) {
+      const res = ctx.res;
+      if (res === null || res.destroyed || res.writableFinished) this.settle(ctx, res?.statusCode ?? 0);
+    }
+  }
+
+  current(): RequestContext | undefined {
+    return this.als.getStore();
+  }
+
+  /** Up to `max` requests finished since the last call, newest first, redacted; faulted ones are shipped with their fault instead. */
+  takeSample(max: number): RecordedRequest[] {
+    const out: RecordedRequest[] = [];
+    const n = this.ring.length;
+    let newest = this.lastShippedSeq;
+    for (let i = 1; i <= n && out.length < max; i++) {
+      const ctx = this.ring[(this.ringNext - i + n) % n];
+      if (ctx === undefined || ctx.seq <= this.lastShippedSeq) break;
+      if (ctx.seq > newest) newest = ctx.seq;
+      if (!ctx.faulted) out.push(this.record(ctx));
+    }
+    this.lastShippedSeq = newest;
+    return out;
+  }
+
+  /** The redacted, shippable form of a request. */
+  record(ctx: RequestContext): RecordedRequest {
+    const headers = redactHeaders(ctx.rawHeaders, this.rules);
+    const rec: RecordedRequest = {
+      id: `${process.pid}-${ctx.seq}`,
+      method: ctx.method,
+      url: redactUrl(ctx.url, this.rules),
+      headers,
+      startedAt: Math.round(performance.timeOrigin + ctx.start),
+    };
+    if (ctx.chunks !== null && ctx.bodyBytes > 0) {
+      const buf = Buffer.concat(ctx.chunks, ctx.bodyBytes);
+      const text = buf.toString('utf8');
+      if (Buffer.byteLength(text) === buf.length && !text.includes('\uFFFD')) {
+        rec.body = redactBody(text, headers['content-type'], this.rules);
+        rec.bodyEncoding = 'utf8';
+      } else {
+        rec.body = buf.toString('base64');
+        rec.bodyEncoding = 'base64';
+      }
+      if (ctx.truncated) rec.bodyTruncated = true;
+    }
+    if (ctx.status > 0) rec.status = ctx.status;
+    if (ctx.durationMs >= 0) rec.durationMs = Math.round(ctx.durationMs * 100) / 100;
+    return rec;
+  }
+}
+
+function captureChunk(ctx: RequestContext, chunk: unknown, encoding: BufferEncoding | undefined, limit: number): void {
+  const buf = Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, encoding) : null;
+  if (buf === null) return;
+  const room = limit - ctx.bodyBytes;
+  if (room <= 0) {
+    ctx.truncated = true;
+    return;
+  }
+  const kept = buf.length <= room ? buf : buf.subarray(0, room);
+  if (kept.length < buf.length) ctx.truncated = true;
+  // A copy: Node may reuse the parser's buffer once the app has consumed the chunk.
+  (ctx.chunks ??= []).push(Buffer.from(kept));
+  ctx.bodyBytes += kept.length;
+}

@@ -1,0 +1,36 @@
+// Schema migrations, applied in order; PRAGMA user_version holds how many have run.
+// Append new ones; never edit one that has shipped.
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    signature TEXT NOT NULL UNIQUE,
+    error_class TEXT NOT NULL,
+    message_pattern TEXT NOT NULL,
+    message TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    frames TEXT NOT NULL,
+    location TEXT,
+    reproduced TEXT NOT NULL DEFAULT 'unconfirmed',
+    service TEXT NOT NULL
+  );
+  CREATE TABLE incident_requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    request TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX incident_requests_by_incident ON incident_requests(incident_id, seq);
+  CREATE TABLE traffic (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    route TEXT NOT NULL,
+    request TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX traffic_by_route ON traffic(route, seq);
+  `,
+];

@@ -1,0 +1,48 @@
+// How the service is launched, by the supervisor's workers and by the oracle alike: the user's
+// `node [node-flags] script [args]` command split into its parts, and the sensor preloaded.
+
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The sensor's entry, passed to `node --import`. */
+export const SENSOR_URL = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../sensor/index.js')).href;
+
+export interface NodeCommand {
+  /** Node's own flags from the command, before the script. */
+  nodeArgs: string[];
+  script: string;
+  args: string[];
+}
+
+// Node flags that take their value as the next argument (the `--flag=value` form needs no entry).
+const FLAGS_WITH_VALUE = new Set([
+  '-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions',
+  '--env-file', '--title', '--inspect-port', '--input-type', '--stack-trace-limit', '--max-old-space-size',
+]);
+const FLAGS_WITHOUT_SCRIPT = new Set(['-e', '--eval', '-p', '--print', '-i', '--interactive', '-c', '--check', '-v', '--version', '-h', '--help']);
+
+export class CommandError extends Error {}
+
+export function parseNodeCommand(command: readonly string[]): NodeCommand {
+  if (command.length === 0) throw new CommandError('no command to supervise; usage: suture run [options] -- node server.js');
+  const exe = path.basename(command[0]!);
+  if (!/^node(\.exe)?$|^nodejs$/.test(exe)) {
+    throw new CommandError(
+      `the command must start with node (got "${command[0]}"); run the service's entry file directly, e.g. suture run -- node dist/server.js`,
+    );
+  }
+  const nodeArgs: string[] = [];
+  let i = 1;
+  for (; i < command.length; i++) {
+    const arg = command[i]!;
+    if (!arg.startsWith('-')) break;
+    if (FLAGS_WITHOUT_SCRIPT.has(arg)) {
+      throw new CommandError(`node ${arg} runs no script file to supervise; give the service's entry file, e.g. node server.js`);
+    }
+    nodeArgs.push(arg);
+    if (FLAGS_WITH_VALUE.has(arg) && i + 1 < command.length) nodeArgs.push(command[++i]!);
+  }
+  const script = command[i];
+  if (script === undefined) throw new CommandError('the node command names no script file; e.g. suture run -- node server.js');
+  return { nodeArgs, script, args: command.slice(i + 1) };
+}

@@ -1,0 +1,366 @@
+// The supervisor: runs the user's service as N cluster workers with the sensor preloaded, serving
+// one port; replaces workers that die (backing off, and giving up on a crash loop); turns each
+// fault into an incident; recycles damaged workers without dropping a request; drains on shutdown.
+
+import cluster, { type Worker } from 'node:cluster';
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { SutureConfig } from '../config/config.js';
+import { FaultIntake } from '../diagnose/intake.js';
+import type { EventType, SutureEvent } from '../model/event.js';
+import type { FaultReport, ServiceSpec } from '../model/fault.js';
+import { isSensorMessage, type MetricsSample, type SensorMessage, type SensorSettings, type SupervisorMessage } from '../model/messages.js';
+import type { Store } from '../store/store.js';
+import { parseNodeCommand, SENSOR_URL, type NodeCommand } from './launch.js';
+import { CrashLoop } from './crash-loop.js';
+import type { EventLog } from './event-log.js';
+
+/** The least time between two recycles of one worker slot, so a crash storm contains requests instead of churning processes. */
+const RECYCLE_COOLDOWN_MS = 2_000;
+const STDERR_TAIL_LINES = 20;
+
+type WorkerPhase = 'starting' | 'listening' | 'draining' | 'exited';
+
+interface WorkerState {
+  worker: Worker;
+  pid: number;
+  slot: number;
+  phase: WorkerPhase;
+  startedAt: number;
+  /** The worker this one is starting up to replace. */
+  replaces?: WorkerState;
+  recycling: boolean;
+  stderrTail: string[];
+  killTimer?: NodeJS.Timeout;
+}
+
+export interface SupervisorOptions {
+  config: SutureConfig;
+  store: Store;
+  events?: EventLog | null;
+}
+
+export type SupervisorState = 'starting' | 'serving' | 'failing' | 'stopping' | 'stopped';
+
+/** Builds the settings the sensor reads from SUTURE_SENSOR. */
+export function sensorSettings(config: SutureConfig): SensorSettings {
+  const r = config.recording;
+  return {
+    bodyLimit: r.bodyLimit,
+    redactHeaders: r.redactHeaders,
+    redactFields: r.redactFields,
+    containment: config.containment,
+    bufferSize: r.bufferSize,
+    samplePerInterval: r.samplePerInterval,
+    intervalMs: 1000,
+  };
+}
+
+export class Supervisor extends EventEmitter {
+  state: SupervisorState = 'starting';
+  readonly workers = new Set<WorkerState>();
+  private readonly slots: (WorkerState | null)[];
+  private readonly lastRecycle: number[];
+  private readonly crashLoop: CrashLoop;
+  private readonly node: NodeCommand;
+  private readonly intake: FaultIntake;
+  private readonly service: ServiceSpec;
+  private everListened = false;
+  private faultQueue: Promise<void> = Promise.resolve();
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
+  private resolveDone!: (code: number) => void;
+  /** Resolves with the exit code once the supervisor has stopped. */
+  readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
+  readonly latestMetrics = new Map<number, MetricsSample>();
+  failure: string | null = null;
+
+  constructor(private readonly options: SupervisorOptions) {
+    super();
+    const { config } = options;
+    this.node = parseNodeCommand(config.command);
+    this.service = { command: config.command, cwd: config.root };
+    this.intake = new FaultIntake(config.root, this.service);
+    this.crashLoop = new CrashLoop(config.crashLoop);
+    this.slots = new Array(config.workers).fill(null);
+    this.lastRecycle = new Array(config.workers).fill(0);
+  }
+
+  /** Starts the workers; resolves once every slot is listening, or rejects when the service fails before that. */
+  start(): Promise<void> {
+    const { config } = this.options;
+    if (!cluster.isPrimary) throw new Error('the supervisor must run in the primary process');
+    cluster.setupPrimary({
+      exec: path.resolve(config.root, this.node.script),
+      args: this.node.args,
+      execArgv: [...this.node.nodeArgs, '--import', SENSOR_URL],
+      cwd: config.root,
+      silent: true,
+    });
+    this.emitEvent('start', {
+      command: config.command,
+      workers: config.workers,
+      port: config.port,
+      pid: process.pid,
+    });
+    for (let slot = 0; slot < config.workers; slot++) this.fork(slot);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.state === 'failing' || this.state === 'stopped') {
+          this.off('state', check);
+          reject(new Error(this.failure ?? 'the service stopped before it was serving'));
+        } else if (this.state === 'serving') {
+          this.off('state', check);
+          resolve();
+        }
+      };
+      this.on('state', check);
+    });
+  }
+
+  private setState(state: SupervisorState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  private fork(slot: number, replaces?: WorkerState): WorkerState {
+    const { config } = this.options;
+    const env: Record<string, string> = {
+      SUTURE_SENSOR: JSON.stringify(sensorSettings(config)),
+      SUTURE_WORKER_SLOT: String(slot),
+    };
+    if (config.port !== null) env.PORT = String(config.port);
+    const worker = cluster.fork(env);
+    const ws: WorkerState = {
+      worker,
+      pid: worker.process.pid ?? -1,
+      slot,
+      phase: 'starting',
+      startedAt: Date.now(),
+      recycling: false,
+      stderrTail: [],
+    };
+    if (replaces) ws.replaces = replaces;
+    else this.slots[slot] = ws;
+    this.workers.add(ws);
+
+    worker.process.stdout?.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+    worker.process.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      const lines = chunk.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+      ws.stderrTail.push(...lines);
+      if (ws.stderrTail.length > STDERR_TAIL_LINES) ws.stderrTail.splice(0, ws.stderrTail.length - STDERR_TAIL_LINES);
+    });
+    worker.on('listening', (address: { port?: number; address?: string | null }) => this.onListening(ws, address));
+    worker.on('message', (msg: unknown) => {
+      if (isSensorMessage(msg)) this.onSensorMessage(ws, msg);
+    });
+    worker.on('exit', (code: number | null, signal: string | null) => this.onExit(ws, code, signal));
+    // An IPC error on a dying worker is expected; the exit handler deals with the worker.
+    worker.on('error', () => {});
+    this.emitEvent('worker', { action: 'fork', pid: ws.pid, slot, replaces: replaces?.pid });
+    return ws;
+  }
+
+  private onListening(ws: WorkerState, address: { port?: number; address?: string | null }): void {
+    if (ws.phase !== 'starting') return;
+    ws.phase = 'listening';
+    this.everListened = true;
+    this.emitEvent('worker', { action: 'listening', pid: ws.pid, slot: ws.slot, port: address.port });
+    const old = ws.replaces;
+    if (old) {
+      // The replacement is serving: now the damaged worker may stop accepting and drain.
+      delete ws.replaces;
+      this.slots[ws.slot] = ws;
+      this.lastRecycle[ws.slot] = Date.now();
+      this.drainWorker(old);
+    }
+    if (this.state === 'starting' && this.slots.every((s) => s !== null && s.phase === 'listening')) {
+      this.setState('serving');
+      this.emitEvent('service', { state: 'serving', workers: this.slots.map((s) => s!.pid), port: address.port });
+    }
+  }
+
+  private onSensorMessage(ws: WorkerState, msg: SensorMessage): void {
+    switch (msg.suture) {
+      case 'fault':
+        this.faultQueue = this.faultQueue.then(() => this.onFault(ws, msg.fault)).catch((err: unknown) => {
+          this.emit('warning', `could not record a fault: ${(err as Error).message}`);
+        });
+        break;
+      case 'metrics':
+        this.latestMetrics.set(msg.sample.pid, msg.sample);
+        this.emit('metrics', msg.sample);
+        if (msg.traffic.length > 0) {
+          this.options.store.recordTraffic(msg.traffic).catch((err: unknown) => {
+            this.emit('warning', `could not record traffic: ${(err as Error).message}`);
+          });
+        }
+        break;
+      case 'hello':
+      case 'drained':
+        break;
+    }
+  }
+
+  private async onFault(ws: WorkerState, fault: FaultReport): Promise<void> {
+    const record = this.intake.toRecord(fault);
+    const { incident, opened } = await this.options.store.recordFault(record);
+    const location = record.location ? `${this.intake.relative(record.location.file)}:${record.location.line}` : undefined;
+    const request = fault.request ? { method: fault.request.method, url: fault.request.url } : undefined;
+    this.emitEvent('fault', {
+      incident: incident.id,
+      pid: fault.pid,
+      origin: fault.origin,
+      errorClass: fault.errorClass,
+      message: fault.message,
+      location,
+      request,
+    });
+    if (opened) {
+      this.emitEvent('incident', {
+        incident: incident.id,
+        action: 'opened',
+        signature: incident.signature,
+        location,
+      });
+    }
+    if (fault.request) {
+      this.emitEvent('shield', {
+        incident: incident.id,
+        action: 'contain',
+        pid: fault.pid,
+        request,
+        answered: fault.answered500 ? 500 : 'connection closed',
+      });
+    }
+    if (this.options.config.containment === 'recycle') this.recycle(ws, incident.id);
+  }
+
+  /** Replaces a damaged worker: the replacement starts first; the damaged one drains once it is serving. */
+  private recycle(ws: WorkerState, incident: string): void {
+    if (this.state === 'stopping' || this.state === 'stopped' || ws.phase !== 'listening' || ws.recycling) return;
+    if (this.slots[ws.slot] !== ws) return;
+    const wait = this.lastRecycle[ws.slot]! + RECYCLE_COOLDOWN_MS - Date.now();
+    ws.recycling = true;
+    if (wait > 0) {
+      const timer = setTimeout(() => {
+        this.restartTimers.delete(timer);
+        ws.recycling = false;
+        this.recycle(ws, incident);
+      }, wait);
+      this.restartTimers.add(timer);
+      return;
+    }
+    this.lastRecycle[ws.slot] = Date.now();
+    this.emitEvent('shield', { incident, action: 'recycle', phase: 'start', pid: ws.pid, slot: ws.slot });
+    this.fork(ws.slot, ws);
+  }
+
+  private drainWorker(ws: WorkerState): void {
+    if (ws.phase === 'draining' || ws.phase === 'exited') return;
+    ws.phase = 'draining';
+    const timeoutMs = this.options.config.shutdownTimeoutMs;
+    const message: SupervisorMessage = { suture: 'drain', timeoutMs };
+    try {
+      ws.worker.send(message);
+    } catch {
+      // the channel is already gone; the kill timer below still ends the process
+    }
+    ws.killTimer = setTimeout(() => {
+      if (ws.phase !== 'exited') ws.worker.process.kill('SIGKILL');
+    }, timeoutMs + 2_000);
+  }
+
+  private onExit(ws: WorkerState, code: number | null, signal: string | null): void {
+    const phase = ws.phase;
+    ws.phase = 'exited';
+    if (ws.killTimer) clearTimeout(ws.killTimer);
+    this.workers.delete(ws);
+    this.latestMetrics.delete(ws.pid);
+    this.emitEvent('worker', { action: 'exit', pid: ws.pid, slot: ws.slot, code, signal, expected: phase === 'draining' });
+
+    if (phase === 'draining') {
+      if (this.slots[ws.slot] !== ws) {
+        const successor = this.slots[ws.slot];
+        this.emitEvent('shield', { action: 'recycle', phase: 'done', pid: ws.pid, replacement: successor?.pid, slot: ws.slot });
+      } else {
+        this.slots[ws.slot] = null;
+      }
+      this.maybeStopped();
+      return;
+    }
+    if (this.state === 'stopping' || this.state === 'stopped') {
+      if (this.slots[ws.slot] === ws) this.slots[ws.slot] = null;
+      this.maybeStopped();
+      return;
+    }
+
+    // An unexpected death. A replacement that dies leaves the damaged worker it was to replace serving.
+    if (ws.replaces) {
+      ws.replaces.recycling = false;
+    } else if (this.slots[ws.slot] === ws) {
+      this.slots[ws.slot] = null;
+    }
+    const decision = this.crashLoop.onDeath(Date.now());
+    if (!decision.restart) {
+      this.fail(ws, code, signal, decision.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      if (this.state === 'stopping' || this.state === 'stopped' || this.state === 'failing') return;
+      if (this.slots[ws.slot] === null) this.fork(ws.slot);
+    }, decision.delayMs);
+    this.restartTimers.add(timer);
+    this.emitEvent('worker', { action: 'restart', slot: ws.slot, delayMs: decision.delayMs, recentDeaths: this.crashLoop.recentDeaths });
+  }
+
+  private fail(ws: WorkerState, code: number | null, signal: string | null, reason: string): void {
+    const last = ws.stderrTail.filter((l) => !l.startsWith('    at ')).slice(-1)[0];
+    const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+    this.failure = `service failing: ${reason}; last worker ${how}${last ? ` (${last.trim()})` : ''}`;
+    this.setState('failing');
+    this.emitEvent('service', { state: 'failing', reason: this.failure, live: this.workers.size });
+    // With workers still serving, keep them and stop restarting; with none left there is nothing to supervise.
+    if (this.workers.size === 0 || !this.everListened) void this.stop('failing');
+  }
+
+  /** Drains every worker (in-flight requests finish), then stops. A second call kills what is left. */
+  async stop(reason: string): Promise<number> {
+    if (this.state === 'stopping') {
+      for (const ws of this.workers) ws.worker.process.kill('SIGKILL');
+      return this.done;
+    }
+    if (this.state === 'stopped') return this.done;
+    const failing = this.state === 'failing' || reason === 'failing';
+    this.state = 'stopping';
+    this.emit('state', 'stopping');
+    for (const timer of this.restartTimers) clearTimeout(timer);
+    this.restartTimers.clear();
+    this.emitEvent('service', { state: 'stopping', reason });
+    for (const ws of this.workers) this.drainWorker(ws);
+    this.exitCode = failing ? 1 : 0;
+    this.maybeStopped();
+    return this.done;
+  }
+
+  private exitCode = 0;
+
+  private maybeStopped(): void {
+    if (this.state !== 'stopping' || this.workers.size > 0) return;
+    this.state = 'stopped';
+    void this.faultQueue.then(() => {
+      this.emitEvent('stop', { code: this.exitCode });
+      this.emit('state', 'stopped');
+      this.resolveDone(this.exitCode);
+    });
+  }
+
+  private emitEvent(type: EventType, fields: Record<string, unknown>): void {
+    const event: SutureEvent = { ts: new Date().toISOString(), type, ...fields };
+    for (const key of Object.keys(event)) if (event[key] === undefined) delete event[key];
+    this.options.events?.write(event);
+    this.emit('event', event);
+  }
+}
