@@ -11,6 +11,9 @@ import { UsageError } from './errors.js';
 
 export const VERSION = '0.1.0';
 
+/** Commander's messages, folded to the one line every Suture error is. */
+const oneLine = (text: string) => text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+
 export function buildProgram(): Command {
   const program = new Command('suture')
     .description('Self-healing runtime for Node.js services')
@@ -19,14 +22,14 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      outputError: (text, write) => write(`suture: ${text.replace(/^error: /, '').trim()} (see suture --help)\n`),
+      outputError: (text, write) => write(`suture: ${oneLine(text)} (see suture --help)\n`),
     });
   registerRun(program);
   registerIncidents(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({
-      outputError: (text, write) => write(`suture ${cmd.name()}: ${text.replace(/^error: /, '').trim()} (see suture ${cmd.name()} --help)\n`),
+      outputError: (text, write) => write(`suture ${cmd.name()}: ${oneLine(text)} (see suture ${cmd.name()} --help)\n`),
     });
   }
   return program;

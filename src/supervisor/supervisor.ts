@@ -30,6 +30,10 @@ interface WorkerState {
   /** The worker this one is starting up to replace. */
   replaces?: WorkerState;
   recycling: boolean;
+  /** The sensor has said hello: it is listening for the supervisor's messages. */
+  ready: boolean;
+  /** Set on a worker drained because a replacement took its place. */
+  replacedBy?: WorkerState;
   stderrTail: string[];
   killTimer?: NodeJS.Timeout;
 }
@@ -138,6 +142,7 @@ export class Supervisor extends EventEmitter {
       phase: 'starting',
       startedAt: Date.now(),
       recycling: false,
+      ready: false,
       stderrTail: [],
     };
     if (replaces) ws.replaces = replaces;
@@ -173,6 +178,7 @@ export class Supervisor extends EventEmitter {
       delete ws.replaces;
       this.slots[ws.slot] = ws;
       this.lastRecycle[ws.slot] = Date.now();
+      old.replacedBy = ws;
       this.drainWorker(old);
     }
     if (this.state === 'starting' && this.slots.every((s) => s !== null && s.phase === 'listening')) {
@@ -198,6 +204,10 @@ export class Supervisor extends EventEmitter {
         }
         break;
       case 'hello':
+        ws.ready = true;
+        // A drain decided before the sensor could hear it is delivered now.
+        if (ws.phase === 'draining') this.sendDrain(ws);
+        break;
       case 'drained':
         break;
     }
@@ -261,15 +271,20 @@ export class Supervisor extends EventEmitter {
     if (ws.phase === 'draining' || ws.phase === 'exited') return;
     ws.phase = 'draining';
     const timeoutMs = this.options.config.shutdownTimeoutMs;
-    const message: SupervisorMessage = { suture: 'drain', timeoutMs };
-    try {
-      ws.worker.send(message);
-    } catch {
-      // the channel is already gone; the kill timer below still ends the process
-    }
+    // Messages reaching a worker before its sensor listens are lost: those wait for its hello.
+    if (ws.ready) this.sendDrain(ws);
     ws.killTimer = setTimeout(() => {
       if (ws.phase !== 'exited') ws.worker.process.kill('SIGKILL');
     }, timeoutMs + 2_000);
+  }
+
+  private sendDrain(ws: WorkerState): void {
+    const message: SupervisorMessage = { suture: 'drain', timeoutMs: this.options.config.shutdownTimeoutMs };
+    try {
+      ws.worker.send(message);
+    } catch {
+      // the channel is already gone; the kill timer still ends the process
+    }
   }
 
   private onExit(ws: WorkerState, code: number | null, signal: string | null): void {
@@ -281,10 +296,9 @@ export class Supervisor extends EventEmitter {
     this.emitEvent('worker', { action: 'exit', pid: ws.pid, slot: ws.slot, code, signal, expected: phase === 'draining' });
 
     if (phase === 'draining') {
-      if (this.slots[ws.slot] !== ws) {
-        const successor = this.slots[ws.slot];
-        this.emitEvent('shield', { action: 'recycle', phase: 'done', pid: ws.pid, replacement: successor?.pid, slot: ws.slot });
-      } else {
+      if (ws.replacedBy) {
+        this.emitEvent('shield', { action: 'recycle', phase: 'done', pid: ws.pid, replacement: ws.replacedBy.pid, slot: ws.slot });
+      } else if (this.slots[ws.slot] === ws) {
         this.slots[ws.slot] = null;
       }
       this.maybeStopped();

@@ -1,0 +1,38 @@
+// Reads what the helper recorded during the coverage run: per mutant, the test files that
+// reached it and whether it was reached while modules were loading.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface MutantCoverage {
+  /** Project-relative test files that reached the mutant while a test was running. */
+  tests: Set<string>;
+  /** Reached during module load: which test needs it is unknown, so all tests run it. */
+  isStatic: boolean;
+  /** Reached outside any known test (e.g. in a mocha `before` hook): all tests run it too. */
+  unattributed: boolean;
+}
+
+export function readCoverage(coverageDir: string, sandboxDir: string): Map<number, MutantCoverage> {
+  const byMutant = new Map<number, MutantCoverage>();
+  for (const name of readdirSync(coverageDir)) {
+    for (const line of readFileSync(path.join(coverageDir, name), 'utf8').split('\n')) {
+      if (!line) continue;
+      const hit = JSON.parse(line) as { t: string; id: number; s: 0 | 1 };
+      let entry = byMutant.get(hit.id);
+      if (!entry) byMutant.set(hit.id, (entry = { tests: new Set(), isStatic: false, unattributed: false }));
+      const test = testPath(hit.t, sandboxDir);
+      if (hit.s) entry.isStatic = true;
+      if (test) entry.tests.add(test);
+      else if (!hit.s) entry.unattributed = true;
+    }
+  }
+  return byMutant;
+}
+
+function testPath(recorded: string, sandboxDir: string): string | undefined {
+  if (!recorded) return undefined;
+  const absolute = recorded.startsWith('file://') ? new URL(recorded).pathname : recorded;
+  const relative = path.relative(sandboxDir, absolute).split(path.sep).join('/');
+  if (relative.startsWith('..') || path.isAbsolute(relative) || relative.includes('node_modules/')) return undefined;
+  return relative;
+}
