@@ -62,6 +62,11 @@ export interface ExampleResponse {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
+/** Closes the idle keep-alive sockets of example requests, so a draining server need not wait them out. */
+export function closeIdleSockets(): void {
+  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+}
+
 export function sendExampleRequest(port: number, req: ExampleRequest, timeoutMs = 10_000): Promise<ExampleResponse> {
   const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
   const headers: Record<string, string> = { ...req.headers };

@@ -132,7 +132,7 @@ function section(shape: Record<string, Check>): Check {
 const SHAPE = section({
   command,
   workers: int(1, 256),
-  port: int(0, 65535),
+  port: (v, where) => (v === null ? null : int(0, 65535)(v, where)),
   test: str,
   build: strOrNull,
   sources: strings,
@@ -209,5 +209,7 @@ export async function loadConfig(root: string, explicit?: string): Promise<Sutur
       throw new ConfigError(`${label}: failed to load (${(err as Error).message.split('\n')[0]}); fix the module so it exports the config as default`);
     }
   }
-  return resolveConfig(raw, path.dirname(file), file);
+  // A config found in the service's folder makes that folder the root; one named with --config
+  // (say ops/prod.json) configures the service in the folder suture runs from.
+  return resolveConfig(raw, explicit ? root : path.dirname(file), file);
 }

@@ -12,27 +12,30 @@ const MASKS: [RegExp, string][] = [
   [/\b[0-9a-f]{12,}\b/gi, '<hex>'],
   [/"(?:[^"\\]|\\.)*"/g, '<str>'],
   [/`(?:[^`\\]|\\.)*`/g, '<str>'],
-  // Single-quoted text is masked unless it is a short identifier, as in V8's `(reading 'country')`,
-  // which names the property and tells one bug from another.
-  [/'(?![A-Za-z_$][\w$]{0,63}')(?:[^'\\]|\\.)*'/g, '<str>'],
-  [/-?\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, '<n>'],
 ];
+// Single-quoted text and numbers in one pass, so a number inside a kept name is not masked.
+const QUOTED_OR_NUMBER = /'(?:[^'\\]|\\.)*'|-?\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi;
+const IDENTIFIER = /^'[A-Za-z_$][\w$.]{0,63}'$/;
 
 export function maskMessage(message: string): string {
   let out = message.length > 500 ? message.slice(0, 500) : message;
   for (const [pattern, replacement] of MASKS) out = out.replace(pattern, replacement);
-  return out;
+  // Single-quoted text is masked unless it is an identifier, as in V8's `(reading 'country')`,
+  // which names the property and tells one bug from another.
+  return out.replace(QUOTED_OR_NUMBER, (match) => (match.startsWith("'") ? (IDENTIFIER.test(match) ? match : '<str>') : '<n>'));
 }
 
 export function topAppFrame(frames: readonly Frame[]): Frame | undefined {
   return frames.find((f) => f.app);
 }
 
+// Names V8 gives to anonymous callbacks by where they were called from: they say nothing of the code.
+const CALLER_NAMES = /<anonymous>|^(?:Timeout\._onTimeout|Immediate\.|process\.|Object\.<anonymous>|Promise\.then)/;
+
 /** The human-readable grouping key. Named functions group by name, so edits above them do not split an incident. */
 export function signatureOf(errorClass: string, message: string, location: Frame | undefined, root: string): string {
-  const where = location
-    ? `${path.relative(root, location.file) || location.file}:${location.fn && location.fn !== '<anonymous>' ? location.fn : location.line}`
-    : 'no-app-frame';
+  const named = location?.fn !== undefined && !CALLER_NAMES.test(location.fn);
+  const where = location ? `${path.relative(root, location.file) || location.file}:${named ? location.fn : location.line}` : 'no-app-frame';
   return `${errorClass}: ${maskMessage(message)} @ ${where}`;
 }
 

@@ -59,7 +59,8 @@ function redactValue(value: unknown, rules: RedactionRules, depth: number): unkn
   if (Array.isArray(value)) return value.map((v) => redactValue(v, rules, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = isSecretField(k, rules) && v !== null && typeof v !== 'object' ? REDACTED : redactValue(v, rules, depth + 1);
+    // A secret-named field loses its whole value, be it a string, a list of tokens or a credentials object.
+    out[k] = isSecretField(k, rules) && v !== null ? REDACTED : redactValue(v, rules, depth + 1);
   }
   return out;
 }

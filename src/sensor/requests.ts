@@ -42,7 +42,9 @@ export class RequestTracker {
   private readonly ring: (RequestContext | undefined)[];
   private ringNext = 0;
   private seq = 0;
-  private lastShippedSeq = 0;
+  /** Requests settled into the ring so far, and how many of them a sample has already looked at. */
+  private settled = 0;
+  private sampledUpTo = 0;
   readonly inFlight = new Set<RequestContext>();
   finishedInInterval = 0;
   errorsInInterval = 0;
@@ -112,6 +114,7 @@ export class RequestTracker {
     if (status >= 500) this.errorsInInterval++;
     this.ring[this.ringNext] = ctx;
     this.ringNext = (this.ringNext + 1) % this.ring.length;
+    this.settled++;
   }
 
   /** Drops requests whose connection went away without a response (client aborts), so they are not counted as in flight. */
@@ -126,18 +129,19 @@ export class RequestTracker {
     return this.als.getStore();
   }
 
-  /** Up to `max` requests finished since the last call, newest first, redacted; faulted ones are shipped with their fault instead. */
+  /**
+   * Up to `max` requests finished since the last call, most recently finished first, redacted.
+   * Faulted ones are left out: they are shipped with their fault.
+   */
   takeSample(max: number): RecordedRequest[] {
     const out: RecordedRequest[] = [];
     const n = this.ring.length;
-    let newest = this.lastShippedSeq;
-    for (let i = 1; i <= n && out.length < max; i++) {
-      const ctx = this.ring[(this.ringNext - i + n) % n];
-      if (ctx === undefined || ctx.seq <= this.lastShippedSeq) break;
-      if (ctx.seq > newest) newest = ctx.seq;
+    const fresh = Math.min(this.settled - this.sampledUpTo, n);
+    for (let i = 1; i <= fresh && out.length < max; i++) {
+      const ctx = this.ring[(this.ringNext - i + n) % n]!;
       if (!ctx.faulted) out.push(this.record(ctx));
     }
-    this.lastShippedSeq = newest;
+    this.sampledUpTo = this.settled;
     return out;
   }
 

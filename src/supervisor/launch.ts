@@ -18,6 +18,14 @@ export interface NodeCommand {
 const FLAGS_WITH_VALUE = new Set([
   '-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions',
   '--env-file', '--title', '--inspect-port', '--input-type', '--stack-trace-limit', '--max-old-space-size',
+  '--unhandled-rejections', '--dns-result-order', '--diagnostic-dir', '--redirect-warnings', '--heapsnapshot-signal',
+  '--heapsnapshot-near-heap-limit', '--report-dir', '--report-directory', '--report-filename', '--report-signal',
+  '--secure-heap', '--secure-heap-min', '--heap-prof-dir', '--heap-prof-name', '--heap-prof-interval',
+  '--cpu-prof-dir', '--cpu-prof-name', '--cpu-prof-interval', '--icu-data-dir', '--openssl-config',
+  '--tls-cipher-list', '--tls-keylog', '--trace-event-categories', '--trace-event-file-pattern',
+  '--use-largepages', '--watch-path', '--experimental-policy', '--policy-integrity', '--disable-warning',
+  '--max-http-header-size', '--inspect-publish-uid', '--experimental-default-type', '--env-file-if-exists',
+  '--max-semi-space-size', '--stack-size', '--test-reporter', '--test-reporter-destination',
 ]);
 const FLAGS_WITHOUT_SCRIPT = new Set(['-e', '--eval', '-p', '--print', '-i', '--interactive', '-c', '--check', '-v', '--version', '-h', '--help']);
 
@@ -36,7 +44,7 @@ export function parseNodeCommand(command: readonly string[]): NodeCommand {
   for (; i < command.length; i++) {
     const arg = command[i]!;
     if (!arg.startsWith('-')) break;
-    if (FLAGS_WITHOUT_SCRIPT.has(arg)) {
+    if (FLAGS_WITHOUT_SCRIPT.has(arg.split('=')[0]!)) {
       throw new CommandError(`node ${arg} runs no script file to supervise; give the service's entry file, e.g. node server.js`);
     }
     nodeArgs.push(arg);

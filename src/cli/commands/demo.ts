@@ -11,7 +11,7 @@ import { freePort } from '../../diagnose/oracle.js';
 import { replayIncident } from '../../diagnose/replay.js';
 import { readEvents } from '../../supervisor/event-log.js';
 import { openStore } from '../../store/open.js';
-import { loadExample, sendExampleRequest, waitForHealth, type Example } from '../../examples.js';
+import { closeIdleSockets, loadExample, sendExampleRequest, waitForHealth } from '../../examples.js';
 import { UsageError } from '../errors.js';
 import { bold, describeEvent, dim, green, red } from '../format.js';
 import { wholeNumber } from './options.js';
@@ -113,6 +113,7 @@ async function demo(opts: DemoOptions): Promise<number> {
     healthyAfter = health.status === 200;
     say(healthyAfter ? green(`GET ${example.health} → 200: the service is still serving`) : red(`GET ${example.health} → ${health.status ?? health.error}`));
   } finally {
+    closeIdleSockets();
     child.kill('SIGTERM');
     const code = await exited;
     clearInterval(tail);

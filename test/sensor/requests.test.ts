@@ -1,0 +1,222 @@
+// The request tracker against a real HTTP server in this process: every finished request is
+// sampled once, redacted, with its status and a bounded copy of its body, and code running for a
+// request (even after a timer) can find that request's context.
+
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { DEFAULT_SENSOR_SETTINGS, REDACTED } from '../../src/model/messages.js';
+import { redactionRules } from '../../src/sensor/redaction.js';
+import { RequestTracker, type RequestContext } from '../../src/sensor/requests.js';
+
+const BODY_LIMIT = 64;
+const tracker = new RequestTracker(BODY_LIMIT, 32, redactionRules(DEFAULT_SENSOR_SETTINGS.redactHeaders, DEFAULT_SENSOR_SETTINGS.redactFields));
+// install() patches IncomingMessage.prototype.push and subscribes to diagnostics_channel: once per process.
+tracker.install();
+
+type Route = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
+const routes = new Map<string, Route>();
+/** Resolves when the server has finished the response for a path (after the tracker has seen it). */
+const finished = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+
+function expectFinish(path: string): Promise<void> {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  finished.set(path, { promise, resolve });
+  return promise;
+}
+
+let server: http.Server;
+let base: string;
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    // Registered after the server's own finish listener, which publishes http.server.response.finish.
+    res.on('finish', () => finished.get(path)?.resolve());
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const route = routes.get(path);
+      if (route) route(req, res, Buffer.concat(chunks));
+      else res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  routes.clear();
+  finished.clear();
+  tracker.takeSample(1000); // start each test with nothing unshipped
+});
+
+/** Sends a request and waits until the server side has finished it. */
+async function send(path: string, init: RequestInit = {}): Promise<Response> {
+  const done = expectFinish(path.split('?')[0]!);
+  const res = await fetch(base + path, init);
+  await res.arrayBuffer();
+  await done;
+  return res;
+}
+
+describe('RequestTracker', () => {
+  test('takeSample returns a finished POST with its status, redacted headers, URL and body', async () => {
+    routes.set('/login', (_req, res) => res.writeHead(201, { 'content-type': 'text/plain' }).end('ok'));
+    const body = JSON.stringify({ user: 'ann', password: 'hunter2' });
+    const res = await send('/login?next=%2Fhome&token=abc', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret', 'x-trace': 't-1' },
+      body,
+    });
+    assert.equal(res.status, 201);
+
+    const sample = tracker.takeSample(10);
+    assert.equal(sample.length, 1);
+    const rec = sample[0]!;
+    assert.equal(rec.method, 'POST');
+    assert.equal(rec.url, `/login?next=%2Fhome&token=${encodeURIComponent(REDACTED)}`);
+    assert.equal(rec.status, 201);
+    assert.equal(rec.headers.authorization, REDACTED);
+    assert.equal(rec.headers['x-trace'], 't-1');
+    assert.equal(rec.headers['content-type'], 'application/json');
+    assert.equal(rec.bodyEncoding, 'utf8');
+    assert.deepEqual(JSON.parse(rec.body!), { user: 'ann', password: REDACTED });
+    assert.equal(rec.bodyTruncated, undefined);
+    assert.ok(rec.durationMs !== undefined && rec.durationMs >= 0);
+    assert.match(rec.id, new RegExp(`^${process.pid}-\\d+$`));
+    assert.ok(!JSON.stringify(rec).includes('hunter2'));
+    assert.ok(!JSON.stringify(rec).includes('s3cret'));
+  });
+
+  test('a GET records no body', async () => {
+    routes.set('/ping', (_req, res) => res.end('pong'));
+    await send('/ping');
+    const [rec] = tracker.takeSample(10);
+    assert.equal(rec?.url, '/ping');
+    assert.equal(rec?.status, 200);
+    assert.equal(rec?.body, undefined);
+  });
+
+  test('a body over the limit is cut and marked truncated, while the app still receives all of it', async () => {
+    let received: Buffer | undefined;
+    routes.set('/upload', (_req, res, body) => {
+      received = body;
+      res.end();
+    });
+    const body = 'abcdefghij'.repeat(20); // 200 bytes, limit is 64
+    await send('/upload', { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+
+    assert.equal(received?.toString('utf8'), body);
+    const [rec] = tracker.takeSample(10);
+    assert.equal(rec?.body, body.slice(0, BODY_LIMIT));
+    assert.equal(rec?.bodyTruncated, true);
+  });
+
+  test('a body of exactly the limit is kept whole and not marked truncated', async () => {
+    routes.set('/exact', (_req, res) => res.end());
+    const body = 'x'.repeat(BODY_LIMIT);
+    await send('/exact', { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const [rec] = tracker.takeSample(10);
+    assert.equal(rec?.body, body);
+    assert.equal(rec?.bodyTruncated, undefined);
+  });
+
+  test('a binary body is recorded as base64', async () => {
+    routes.set('/bin', (_req, res) => res.end());
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x41]);
+    await send('/bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    const [rec] = tracker.takeSample(10);
+    assert.equal(rec?.bodyEncoding, 'base64');
+    assert.deepEqual(Buffer.from(rec!.body!, 'base64'), bytes);
+  });
+
+  test('current() inside the handler, and inside a timer started by it, is that request', async () => {
+    const seen: { sync?: RequestContext; timer?: RequestContext } = {};
+    routes.set('/ctx', (_req, res) => {
+      seen.sync = tracker.current();
+      setTimeout(() => {
+        seen.timer = tracker.current();
+        res.end();
+      }, 1);
+    });
+    await send('/ctx?n=1', { headers: { 'x-id': 'one' } });
+
+    assert.equal(seen.timer?.url, '/ctx?n=1');
+    assert.equal(seen.sync?.url, '/ctx?n=1');
+    assert.equal(seen.timer, seen.sync);
+    assert.ok(seen.timer!.rawHeaders.includes('one'));
+  });
+
+  test('two requests in flight at once each see their own context', async () => {
+    let arrived = 0;
+    const seen = new Map<string, string | undefined>();
+    const handler: Route = (req, res) => {
+      arrived++;
+      // Each handler waits on its own async chain until both requests are in flight.
+      const wait = (): void => {
+        if (arrived < 2) return void setImmediate(wait);
+        seen.set(req.url!, tracker.current()?.url);
+        res.end();
+      };
+      wait();
+    };
+    routes.set('/c1', handler);
+    routes.set('/c2', handler);
+    await Promise.all([send('/c1?who=1'), send('/c2?who=2')]);
+    assert.equal(seen.get('/c1?who=1'), '/c1?who=1');
+    assert.equal(seen.get('/c2?who=2'), '/c2?who=2');
+    assert.equal(tracker.takeSample(10).length, 2);
+  });
+
+  test('outside any request there is no context', () => {
+    assert.equal(tracker.current(), undefined);
+  });
+
+  test('takeSample never returns the same request twice, and returns newest first', async () => {
+    routes.set('/one', (_req, res) => res.end());
+    routes.set('/two', (_req, res) => res.end());
+    await send('/one');
+    await send('/two');
+    const first = tracker.takeSample(10);
+    assert.deepEqual(first.map((r) => r.url), ['/two', '/one']);
+    assert.deepEqual(tracker.takeSample(10), []);
+    await send('/one?again=1');
+    assert.deepEqual(tracker.takeSample(10).map((r) => r.url), ['/one?again=1']);
+  });
+
+  test('takeSample returns at most the requested number', async () => {
+    routes.set('/n', (_req, res) => res.end());
+    for (let i = 0; i < 4; i++) await send(`/n?i=${i}`);
+    const sample = tracker.takeSample(2);
+    assert.deepEqual(sample.map((r) => r.url), ['/n?i=3', '/n?i=2']);
+  });
+
+  test(
+    'a slow request that finishes after a later request was sampled is still sampled',
+    async () => {
+      let releaseSlow!: () => void;
+      const slowArrived = new Promise<void>((arrived) => {
+        routes.set('/slow', (_req, res) => {
+          releaseSlow = () => res.end();
+          arrived();
+        });
+      });
+      routes.set('/fast', (_req, res) => res.end());
+      const slow = send('/slow');
+      await slowArrived;
+      await send('/fast');
+      assert.deepEqual(tracker.takeSample(10).map((r) => r.url), ['/fast']);
+      releaseSlow();
+      await slow;
+      assert.deepEqual(tracker.takeSample(10).map((r) => r.url), ['/slow']);
+    },
+  );
+});
