@@ -1,0 +1,52 @@
+// Invoices present when the service starts.
+
+export const SEED_INVOICES = [
+  {
+    id: 1,
+    number: 'INV-0001',
+    customerId: 'CUST-1001',
+    customer: { name: 'Analytical Engines Ltd', country: 'GB' },
+    currency: 'GBP',
+    status: 'paid',
+    lines: [
+      { description: 'Engine design consulting (day)', amount: 45000, quantity: 3, lineTotal: 135000 },
+      { description: 'Punched cards, box of 500', amount: 1250, quantity: 4, lineTotal: 5000 },
+    ],
+    subtotal: 140000,
+    taxRate: 0.2,
+    tax: 28000,
+    total: 168000,
+    amountPaid: 168000,
+  },
+  {
+    id: 2,
+    number: 'INV-0002',
+    customerId: 'CUST-1002',
+    customer: { name: 'Hopper Compilers Inc', country: 'US' },
+    currency: 'USD',
+    status: 'open',
+    lines: [{ description: 'Compiler support retainer (quarter)', amount: 250000, quantity: 1, lineTotal: 250000 }],
+    subtotal: 250000,
+    taxRate: 0,
+    tax: 0,
+    total: 250000,
+    amountPaid: 100000,
+  },
+  {
+    id: 3,
+    number: 'INV-0003',
+    customerId: 'CUST-1003',
+    customer: { name: 'Zuse Rechenwerk GmbH', country: 'DE' },
+    currency: 'EUR',
+    status: 'open',
+    lines: [
+      { description: 'Relay module Z3-R', amount: 8900, quantity: 12, lineTotal: 106800 },
+      { description: 'On-site installation', amount: 60000, quantity: 1, lineTotal: 60000 },
+    ],
+    subtotal: 166800,
+    taxRate: 0.19,
+    tax: 31692,
+    total: 198492,
+    amountPaid: 0,
+  },
+];
