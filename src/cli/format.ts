@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { SutureEvent } from '../model/event.js';
 import type { Frame, Incident } from '../model/fault.js';
+import type { Diagnosis, Patch } from '../model/repair.js';
 import type { IncidentSummary } from '../store/store.js';
 
 const useColor = process.stderr.isTTY && !process.env.NO_COLOR;
@@ -97,4 +98,55 @@ export function incidentDetail(incident: Incident): string {
     if (r.body !== undefined) lines.push(`      body: ${r.body.length > 400 ? `${r.body.slice(0, 400)}…` : r.body}${r.bodyTruncated ? ' (truncated)' : ''}`);
   }
   return lines.join('\n');
+}
+
+export function diagnosisDetail(d: Diagnosis, root: string): string {
+  const lines = [bold('diagnosis'), `  reproduced  ${d.reproduced} (${d.replays} replays)`];
+  const loc = d.localisation;
+  if (loc) {
+    lines.push(`  suspicious statements (Ochiai over ${loc.failingRuns} failing and ${loc.passingRuns} passing replays):`);
+    for (const s of loc.ranking.slice(0, 5)) lines.push(`    ${s.score.toFixed(2)}  ${path.relative(root, s.file)}:${s.line}  ${dim(`(failing ${s.failed}, passing ${s.passed})`)}`);
+  }
+  return lines.join('\n');
+}
+
+function colourDiff(diff: string): string {
+  return diff
+    .trimEnd()
+    .split('\n')
+    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? green(l) : l.startsWith('-') && !l.startsWith('---') ? red(l) : l.startsWith('@@') ? dim(l) : l))
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+export function patchDetail(p: Patch, root: string): string {
+  const v = p.validation;
+  const rel = root ? path.relative(root, p.diffFile) || p.diffFile : p.diffFile;
+  return [
+    bold(`patch ${p.id}`) + ` for incident ${p.incident} (${p.status})`,
+    `  change      ${p.candidate.kind}: ${p.candidate.description}`,
+    `  diff        ${rel} (${p.candidate.diffLines} line(s))`,
+    `  evidence    tests ${v.tests.ok ? 'pass' : 'fail'}${v.tests.baselineRed ? ' (suite was red before the patch; no new failure)' : ''}${v.build ? `, build ${v.build.ok ? 'ok' : 'failed'}` : ''}`,
+    `              trigger no longer faults (${v.trigger.total - v.trigger.failed}/${v.trigger.total}), earlier faulting requests ${v.earlier.total - v.earlier.failed}/${v.earlier.total}`,
+    `              variants handled ${v.variants.total - v.variants.failed}/${v.variants.total}, normal responses unchanged ${v.behaviour.preserved}/${v.behaviour.total} (${(v.behaviour.fraction * 100).toFixed(0)}%)`,
+    ...(v.mutationScore ? [`              mutation score of the covering tests ${v.mutationScore.score.toFixed(0)}%${v.mutationScore.weak ? red(' (weak: few mutants killed here)') : ''}`] : []),
+    `  time        ${p.secondsToPatch.toFixed(1)} s from the first fault`,
+    '',
+    colourDiff(p.candidate.diff),
+  ].join('\n');
+}
+
+export function patchesTable(patches: Patch[]): string {
+  return table([
+    ['ID', 'INCIDENT', 'STATUS', 'KIND', 'LINES', 'UNCHANGED', 'CHANGE'],
+    ...patches.map((p) => [
+      p.id,
+      p.incident,
+      p.status,
+      p.candidate.kind,
+      String(p.candidate.diffLines),
+      `${p.validation.behaviour.preserved}/${p.validation.behaviour.total}`,
+      p.candidate.description.slice(0, 70),
+    ]),
+  ]);
 }

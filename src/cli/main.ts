@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config.js';
 import { StoreError } from '../store/store.js';
 import { CommandError } from '../supervisor/launch.js';
 import { registerDemo } from './commands/demo.js';
+import { registerHeal } from './commands/heal.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerRun } from './commands/run.js';
 import { UsageError } from './errors.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     });
   registerRun(program);
   registerIncidents(program);
+  registerHeal(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({

@@ -25,6 +25,13 @@ export interface PolicyConfig {
   shields: boolean;
 }
 
+export interface HealConfig {
+  /** Diagnose and repair each new incident while `suture run` serves. */
+  auto: boolean;
+  /** Time budget of one candidate's validation (build, tests, replays). */
+  candidateTimeoutMs: number;
+}
+
 export interface SutureConfig {
   /** Where the config was read from, or null for defaults only. */
   file: string | null;
@@ -40,6 +47,7 @@ export interface SutureConfig {
   shutdownTimeoutMs: number;
   recording: RecordingConfig;
   policy: PolicyConfig;
+  heal: HealConfig;
   store: string;
   events: string | null;
   dashboard: { port: number };
@@ -71,6 +79,7 @@ export function defaultConfig(root: string): SutureConfig {
       ...DEFAULT_STORE_LIMITS,
     },
     policy: { mode: 'propose', maxDiffLines: 40, shields: true },
+    heal: { auto: true, candidateTimeoutMs: 60_000 },
     store: DEFAULT_STORE_PATH,
     events: null,
     dashboard: { port: 7300 },
@@ -149,6 +158,7 @@ const SHAPE = section({
     trafficPerRoute: int(0),
   }),
   policy: section({ mode: oneOf('propose', 'auto'), maxDiffLines: int(1), shields: bool }),
+  heal: section({ auto: bool, candidateTimeoutMs: int(1000) }),
   store: str,
   events: strOrNull,
   dashboard: section({ port: int(0, 65535) }),
@@ -174,6 +184,17 @@ export function resolveConfig(raw: unknown, root: string, file: string | null): 
         : value;
   }
   return merged;
+}
+
+/** The build command: the configured one, else `npm run build` when package.json has a build script. */
+export function buildCommand(config: SutureConfig, projectRoot = config.root): string | null {
+  if (config.build !== null) return config.build;
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    return pkg.scripts?.build ? 'npm run build' : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Finds and loads the config: an explicit file, else the first of CONFIG_FILES in `root`, else defaults. */

@@ -2,13 +2,16 @@
 // its own, used to replay recorded inputs and see whether they fault. It is always stopped by PID.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SENSOR_SETTINGS, isSensorMessage, type SensorMessage, type SensorSettings } from '../model/messages.js';
 import type { FaultReport, ServiceSpec } from '../model/fault.js';
 import type { RecordedRequest } from '../model/request.js';
-import { parseNodeCommand, SENSOR_URL } from '../supervisor/launch.js';
+import { cleanEnv, parseNodeCommand, SENSOR_URL } from '../supervisor/launch.js';
+import { readCoverageFiles, type FunctionCoverage } from './coverage.js';
 
 export interface ReplayResponse {
   status?: number;
@@ -20,6 +23,8 @@ export interface ReplayResponse {
 
 export interface OracleOptions {
   readyTimeoutMs?: number;
+  /** Collect V8 block coverage (for localisation); takes are read with `takeCoverage()`. */
+  coverage?: boolean;
   sensor?: Partial<SensorSettings>;
   env?: Record<string, string>;
 }
@@ -53,6 +58,10 @@ export class Oracle {
   private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private readonly stderr: string[] = [];
   private faultWaiters: (() => void)[] = [];
+  private coverageDir: string | null = null;
+  private readonly coverageSeen = new Set<string>();
+  private coverageSeq = 0;
+  private readonly coverageWaiters = new Map<number, () => void>();
 
   private constructor(
     readonly port: number,
@@ -64,6 +73,8 @@ export class Oracle {
       if (m.suture === 'fault') {
         this.faults.push(m.fault);
         for (const wake of this.faultWaiters.splice(0)) wake();
+      } else if (m.suture === 'coverage-taken') {
+        this.coverageWaiters.get(m.seq)?.();
       }
     });
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -74,7 +85,27 @@ export class Oracle {
     child.on('exit', (code, signal) => {
       this.exited = { code, signal };
       for (const wake of this.faultWaiters.splice(0)) wake();
+      for (const wake of this.coverageWaiters.values()) wake();
     });
+  }
+
+  private root = '';
+
+  /** Coverage of the service's own files since the last take (the first take covers start-up). */
+  async takeCoverage(timeoutMs = 5_000): Promise<Map<string, FunctionCoverage[]>> {
+    if (!this.coverageDir) throw new Error('this oracle was started without coverage');
+    if (this.exited) return new Map();
+    const seq = ++this.coverageSeq;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.coverageWaiters.set(seq, () => {
+        clearTimeout(timer);
+        this.coverageWaiters.delete(seq);
+        resolve();
+      });
+      this.child.send({ suture: 'take-coverage', seq });
+    });
+    return readCoverageFiles(this.coverageDir, this.coverageSeen, this.root);
   }
 
   get pid(): number {
@@ -89,16 +120,26 @@ export class Oracle {
     const cmd = parseNodeCommand(service.command);
     const port = await freePort();
     const sensor: SensorSettings = { ...DEFAULT_SENSOR_SETTINGS, ...options.sensor, containment: 'continue' };
+    const coverageDir = options.coverage ? fs.mkdtempSync(path.join(os.tmpdir(), 'suture-coverage-')) : null;
     const child = spawn(
       process.execPath,
       [...cmd.nodeArgs, '--import', SENSOR_URL, path.resolve(service.cwd, cmd.script), ...cmd.args],
       {
         cwd: service.cwd,
-        env: { ...process.env, ...options.env, PORT: String(port), SUTURE_SENSOR: JSON.stringify(sensor), SUTURE_ROLE: 'oracle' },
+        env: {
+          ...cleanEnv(process.env),
+          ...options.env,
+          PORT: String(port),
+          SUTURE_SENSOR: JSON.stringify(sensor),
+          SUTURE_ROLE: 'oracle',
+          ...(coverageDir ? { NODE_V8_COVERAGE: coverageDir } : {}),
+        },
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       },
     );
     const oracle = new Oracle(port, child);
+    oracle.coverageDir = coverageDir;
+    oracle.root = service.cwd;
     const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
     while (Date.now() < deadline) {
       if (oracle.exited) {
@@ -156,11 +197,15 @@ export class Oracle {
 
   /** Stops the instance by PID: SIGTERM, then SIGKILL if it has not gone within two seconds. */
   async stop(): Promise<void> {
-    if (this.exited || this.child.pid === undefined) return;
+    if (this.exited || this.child.pid === undefined) {
+      if (this.coverageDir) fs.rmSync(this.coverageDir, { recursive: true, force: true });
+      return;
+    }
     const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 2_000);
     await gone;
     clearTimeout(timer);
+    if (this.coverageDir) fs.rmSync(this.coverageDir, { recursive: true, force: true });
   }
 }

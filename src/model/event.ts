@@ -9,6 +9,7 @@ export type EventType =
   | 'incident'
   | 'shield'
   | 'service'
+  | 'diagnosis'
   | 'candidate'
   | 'validation'
   | 'patch'

@@ -3,3 +3,4 @@ export * from './request.js';
 export * from './fault.js';
 export * from './event.js';
 export * from './messages.js';
+export * from './repair.js';

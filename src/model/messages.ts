@@ -27,11 +27,15 @@ export type SensorMessage =
   | { suture: 'hello'; pid: number; sensorVersion: string }
   | { suture: 'fault'; fault: FaultReport }
   | { suture: 'metrics'; sample: MetricsSample; traffic: RecordedRequest[] }
-  | { suture: 'drained'; pid: number };
+  | { suture: 'drained'; pid: number }
+  /** The oracle wrote its coverage since the last take (NODE_V8_COVERAGE) and reset the counters. */
+  | { suture: 'coverage-taken'; seq: number };
 
 export type SupervisorMessage =
   /** Stop accepting, finish in-flight requests, then exit. */
-  | { suture: 'drain'; timeoutMs: number };
+  | { suture: 'drain'; timeoutMs: number }
+  /** Oracle only: write V8 coverage collected since the last take, then reset it. */
+  | { suture: 'take-coverage'; seq: number };
 
 export function isSensorMessage(msg: unknown): msg is SensorMessage {
   return typeof msg === 'object' && msg !== null && typeof (msg as { suture?: unknown }).suture === 'string';

@@ -2,6 +2,7 @@
 // contains faults, samples health and obeys the supervisor. It imports nothing heavy: Node built-ins
 // and Suture's model types only.
 
+import v8 from 'node:v8';
 import { DEFAULT_SENSOR_SETTINGS, isSensorMessage, type SensorSettings, type SupervisorMessage } from '../model/messages.js';
 import { drain, trackServers } from './drain.js';
 import { installFaultHandlers } from './faults.js';
@@ -21,6 +22,12 @@ function readSettings(): SensorSettings {
     process.stderr.write('[suture sensor] SUTURE_SENSOR is not valid JSON; using default settings\n');
     return DEFAULT_SENSOR_SETTINGS;
   }
+}
+
+/** Oracle instances run under NODE_V8_COVERAGE; this writes what ran since the last take and resets it. */
+function takeCoverage(seq: number): void {
+  if (process.env.NODE_V8_COVERAGE) v8.takeCoverage();
+  send({ suture: 'coverage-taken', seq });
 }
 
 function install(): void {
@@ -44,6 +51,7 @@ function install(): void {
       if (!isSensorMessage(msg)) return;
       const m = msg as unknown as SupervisorMessage;
       if (m.suture === 'drain') drain(tracker, m.timeoutMs);
+      else if (m.suture === 'take-coverage') takeCoverage(m.seq);
     });
     // An orphaned worker is a bug: when the supervisor goes, so do we.
     process.on('disconnect', () => drain(tracker, 5_000));

@@ -2,6 +2,7 @@
 // is async so that a PostgreSQL backend for fleets can sit behind it unchanged.
 
 import type { FaultOrigin, Frame, Incident, ReproStatus, ServiceSpec } from '../model/fault.js';
+import type { Candidate, Diagnosis, Patch, PatchStatus, Validation } from '../model/repair.js';
 import type { RecordedRequest } from '../model/request.js';
 
 /** One fault, already mapped and grouped, as the supervisor hands it to the store. */
@@ -41,6 +42,17 @@ export interface Store {
   /** Keeps recorded normal traffic, bounded per route. */
   recordTraffic(requests: readonly RecordedRequest[]): Promise<void>;
   trafficFor(route: string, limit: number): Promise<RecordedRequest[]>;
+  /** Recent recorded normal traffic on any route, newest first. */
+  recentTraffic(limit: number): Promise<RecordedRequest[]>;
+  saveDiagnosis(diagnosis: Diagnosis): Promise<void>;
+  getDiagnosis(incident: string): Promise<Diagnosis | undefined>;
+  /** Replaces an incident's validated candidates, best first. */
+  saveCandidates(incident: string, ranked: { candidate: Candidate; validation: Validation }[]): Promise<void>;
+  candidatesFor(incident: string): Promise<{ candidate: Candidate; validation: Validation }[]>;
+  savePatch(patch: Patch): Promise<void>;
+  setPatchStatus(id: string, status: PatchStatus): Promise<void>;
+  getPatch(id: string): Promise<Patch | undefined>;
+  listPatches(): Promise<Patch[]>;
   close(): Promise<void>;
 }
 

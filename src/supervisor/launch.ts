@@ -54,3 +54,18 @@ export function parseNodeCommand(command: readonly string[]): NodeCommand {
   if (script === undefined) throw new CommandError('the node command names no script file; e.g. suture run -- node server.js');
   return { nodeArgs, script, args: command.slice(i + 1) };
 }
+
+/**
+ * The environment for a process Suture starts on the user's behalf (oracle, sandbox tests), less the
+ * variables that would make it behave as part of Suture's own run: a test runner's context, npm's
+ * script variables, and node options meant for the parent.
+ */
+export function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (key === 'NODE_TEST_CONTEXT' || key === 'NODE_OPTIONS' || key === 'NODE_V8_COVERAGE' || key.startsWith('npm_') || key.startsWith('SUTURE_')) continue;
+    out[key] = value;
+  }
+  return out;
+}

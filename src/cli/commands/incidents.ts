@@ -6,7 +6,7 @@ import { replayIncident } from '../../diagnose/replay.js';
 import type { Incident } from '../../model/fault.js';
 import type { Store } from '../../store/store.js';
 import { UsageError } from '../errors.js';
-import { bold, dim, green, incidentDetail, incidentsTable, red } from '../format.js';
+import { bold, diagnosisDetail, dim, green, incidentDetail, incidentsTable, patchDetail, red } from '../format.js';
 import { openConfiguredStore } from '../store-option.js';
 import { wholeNumber } from './options.js';
 
@@ -26,7 +26,7 @@ async function withStore<T>(opts: StoreOptions, fn: (store: Store) => Promise<T>
   }
 }
 
-async function findIncident(store: Store, id: string): Promise<Incident> {
+export async function findIncident(store: Store, id: string): Promise<Incident> {
   const exact = await store.getIncident(id);
   if (exact) return exact;
   const matches = (await store.listIncidents()).filter((i) => i.id.startsWith(id));
@@ -48,12 +48,28 @@ export function registerIncidents(program: Command): void {
     }),
   );
 
-  storeFlags(program.command('show').description('an incident with its source-mapped stack and triggering requests').argument('<id>', 'incident id (a unique prefix will do)')).action(
-    async (id: string, opts: StoreOptions) =>
-      withStore(opts, async (store) => {
-        const incident = await findIncident(store, id);
-        process.stdout.write(opts.json ? `${JSON.stringify(incident, null, 2)}\n` : `${incidentDetail(incident)}\n`);
-      }),
+  storeFlags(
+    program
+      .command('show')
+      .description('an incident (stack, requests, diagnosis, best patch) or a patch (diff and validation evidence)')
+      .argument('<id>', 'incident or patch id (a unique prefix will do)'),
+  ).action(async (id: string, opts: StoreOptions) =>
+    withStore(opts, async (store) => {
+      const patch = (await store.listPatches()).find((p) => p.id === id || (id.length >= 4 && p.id.startsWith(id)));
+      if (patch && !(await store.getIncident(id))) {
+        process.stdout.write(opts.json ? `${JSON.stringify(patch, null, 2)}\n` : `${patchDetail(patch, process.cwd())}\n`);
+        return;
+      }
+      const incident = await findIncident(store, id);
+      const diagnosis = await store.getDiagnosis(incident.id);
+      const patches = (await store.listPatches()).filter((p) => p.incident === incident.id);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ ...incident, diagnosis, patches }, null, 2)}\n`);
+      else {
+        process.stdout.write(`${incidentDetail(incident)}\n`);
+        if (diagnosis) process.stdout.write(`\n${diagnosisDetail(diagnosis, incident.service.cwd)}\n`);
+        if (patches[0]) process.stdout.write(`\n${patchDetail(patches[0], incident.service.cwd)}\n`);
+      }
+    }),
   );
 
   storeFlags(

@@ -33,4 +33,28 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX traffic_by_route ON traffic(route, seq);
   `,
+  `
+  CREATE TABLE diagnoses (
+    incident_id TEXT PRIMARY KEY REFERENCES incidents(id),
+    diagnosis TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  CREATE TABLE candidates (
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    id TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    candidate TEXT NOT NULL,
+    validation TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (incident_id, id)
+  );
+  CREATE TABLE patches (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    patch TEXT NOT NULL
+  );
+  CREATE INDEX patches_by_incident ON patches(incident_id);
+  `,
 ];

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Incident, ReproStatus } from '../../model/fault.js';
+import type { Candidate, Diagnosis, Patch, PatchStatus, Validation } from '../../model/repair.js';
 import { routeOf, type RecordedRequest } from '../../model/request.js';
 import {
   DEFAULT_STORE_LIMITS,
@@ -211,6 +212,58 @@ export class SqliteStore implements Store {
   async trafficFor(route: string, limit: number): Promise<RecordedRequest[]> {
     const rows = this.db.prepare('SELECT request FROM traffic WHERE route = ? ORDER BY seq DESC LIMIT ?').all(route, limit) as { request: string }[];
     return rows.map((row) => JSON.parse(row.request) as RecordedRequest);
+  }
+
+  async recentTraffic(limit: number): Promise<RecordedRequest[]> {
+    const rows = this.db.prepare('SELECT request FROM traffic ORDER BY seq DESC LIMIT ?').all(limit) as { request: string }[];
+    return rows.map((row) => JSON.parse(row.request) as RecordedRequest);
+  }
+
+  async saveDiagnosis(diagnosis: Diagnosis): Promise<void> {
+    this.db
+      .prepare('INSERT INTO diagnoses (incident_id, diagnosis, at) VALUES (?, ?, ?) ON CONFLICT(incident_id) DO UPDATE SET diagnosis = excluded.diagnosis, at = excluded.at')
+      .run(diagnosis.incident, JSON.stringify(diagnosis), new Date().toISOString());
+  }
+
+  async getDiagnosis(incident: string): Promise<Diagnosis | undefined> {
+    const row = this.db.prepare('SELECT diagnosis FROM diagnoses WHERE incident_id = ?').get(incident) as { diagnosis: string } | undefined;
+    return row ? (JSON.parse(row.diagnosis) as Diagnosis) : undefined;
+  }
+
+  async saveCandidates(incident: string, ranked: { candidate: Candidate; validation: Validation }[]): Promise<void> {
+    const at = new Date().toISOString();
+    const insert = this.db.prepare('INSERT INTO candidates (incident_id, id, rank, candidate, validation, at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM candidates WHERE incident_id = ?').run(incident);
+      ranked.forEach((r, i) => insert.run(incident, r.candidate.id, i, JSON.stringify(r.candidate), JSON.stringify(r.validation), at));
+    }).immediate();
+  }
+
+  async candidatesFor(incident: string): Promise<{ candidate: Candidate; validation: Validation }[]> {
+    const rows = this.db.prepare('SELECT candidate, validation FROM candidates WHERE incident_id = ? ORDER BY rank').all(incident) as { candidate: string; validation: string }[];
+    return rows.map((r) => ({ candidate: JSON.parse(r.candidate) as Candidate, validation: JSON.parse(r.validation) as Validation }));
+  }
+
+  async savePatch(patch: Patch): Promise<void> {
+    this.db
+      .prepare('INSERT INTO patches (id, incident_id, status, created_at, patch) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, patch = excluded.patch')
+      .run(patch.id, patch.incident, patch.status, patch.createdAt, JSON.stringify(patch));
+  }
+
+  async setPatchStatus(id: string, status: PatchStatus): Promise<void> {
+    const patch = await this.getPatch(id);
+    if (!patch) return;
+    this.db.prepare('UPDATE patches SET status = ?, patch = ? WHERE id = ?').run(status, JSON.stringify({ ...patch, status }), id);
+  }
+
+  async getPatch(id: string): Promise<Patch | undefined> {
+    const row = this.db.prepare('SELECT patch FROM patches WHERE id = ?').get(id) as { patch: string } | undefined;
+    return row ? (JSON.parse(row.patch) as Patch) : undefined;
+  }
+
+  async listPatches(): Promise<Patch[]> {
+    const rows = this.db.prepare('SELECT patch FROM patches ORDER BY created_at DESC').all() as { patch: string }[];
+    return rows.map((r) => JSON.parse(r.patch) as Patch);
   }
 
   async close(): Promise<void> {

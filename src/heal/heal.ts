@@ -1,0 +1,213 @@
+// From an incident to a validated patch: confirm the fault by replay, localise it by coverage,
+// generate candidate edits, validate each in a sandbox, rank them, and propose the best as a diff.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildCommand, type SutureConfig } from '../config/config.js';
+import { spectrumOf, type Spectrum } from '../diagnose/coverage.js';
+import { localisation } from '../diagnose/localise.js';
+import { Oracle, type ReplayResponse } from '../diagnose/oracle.js';
+import { FaultIntake } from '../diagnose/intake.js';
+import type { EventType } from '../model/event.js';
+import type { Incident, ReproStatus } from '../model/fault.js';
+import type { Candidate, Diagnosis, HealReport, Patch, Validation } from '../model/repair.js';
+import { routeOf, type RecordedRequest } from '../model/request.js';
+import { directGenerators, generateCandidates, repairContext, searchGenerators } from '../repair/candidates.js';
+import type { Store } from '../store/store.js';
+import { mapPool, poolSize } from '../validate/pool.js';
+import { rank, type Ranked } from '../validate/rank.js';
+import { createSandbox } from '../validate/sandbox.js';
+import { faultKind, measureTests, sendAndObserve, validateCandidate, type ValidationPlan } from '../validate/validate.js';
+import { variantsOf } from '../validate/variants.js';
+
+export interface HealOptions {
+  store: Store;
+  config: SutureConfig;
+  /** Writes a line to the event log (and wherever else the caller wants events). */
+  emit?: (type: EventType, fields: Record<string, unknown>) => void;
+  progress?: (line: string) => void;
+  /** Replays used to confirm the fault (default 3). */
+  confirmations?: number;
+}
+
+const NORMAL_PER_ROUTE = 20;
+const NORMAL_OTHER_ROUTES = 10;
+const PASSING_RUNS = 10;
+
+/** Replays the trigger and normal traffic on one coverage-collecting oracle: confirmation and spectra at once. */
+export async function diagnose(incident: Incident, normal: RecordedRequest[], confirmations: number): Promise<Diagnosis> {
+  const oracle = await Oracle.start(incident.service, { coverage: true });
+  const intake = new FaultIntake(incident.service.cwd, incident.service);
+  const failing: Spectrum[] = [];
+  const passing: Spectrum[] = [];
+  let replays = 0;
+  let hits = 0;
+  try {
+    await oracle.takeCoverage(); // start-up, not any request's
+    const triggers = incident.requests;
+    for (let i = 0; i < Math.max(confirmations, triggers.length) && !oracle.hasExited; i++) {
+      const req = triggers[i % triggers.length]!;
+      const { faults } = await sendAndObserve(oracle, req, 5_000);
+      const spectrum = spectrumOf(await oracle.takeCoverage());
+      replays++;
+      if (faults.some((f) => intake.toRecord(f).signature === incident.signature)) {
+        hits++;
+        failing.push(spectrum);
+      }
+    }
+    for (const req of normal.slice(0, PASSING_RUNS)) {
+      if (oracle.hasExited) break;
+      const { response, faults } = await sendAndObserve(oracle, req, 5_000);
+      const spectrum = spectrumOf(await oracle.takeCoverage());
+      if (faults.length === 0 && (response.status ?? 500) < 500) passing.push(spectrum);
+    }
+  } finally {
+    await oracle.stop();
+  }
+  const reproduced: ReproStatus = hits === 0 ? 'never' : hits === replays ? 'always' : 'sometimes';
+  const diagnosis: Diagnosis = { incident: incident.id, reproduced, replays };
+  if (failing.length > 0) diagnosis.localisation = localisation(incident.frames, failing, passing);
+  return diagnosis;
+}
+
+/** Recorded normal traffic to the incident's routes, plus a few requests elsewhere as a wider check. */
+async function normalTraffic(store: Store, incident: Incident): Promise<RecordedRequest[]> {
+  const routes = [...new Set(incident.requests.map((r) => routeOf(r.method, r.url)))];
+  const onRoutes = (await Promise.all(routes.map((r) => store.trafficFor(r, NORMAL_PER_ROUTE)))).flat();
+  const others = (await store.recentTraffic(200)).filter((r) => !routes.includes(routeOf(r.method, r.url)));
+  // Oldest first, as the service saw them, so stateful routes replay the same way on every instance.
+  const pick = [...onRoutes, ...others.slice(0, NORMAL_OTHER_ROUTES)].filter((r) => (r.status ?? 200) < 500);
+  return pick.sort((a, b) => a.startedAt - b.startedAt);
+}
+
+/** The unpatched project's answers: its tests, its responses to normal traffic, its faults on each variant. */
+async function measureBaseline(root: string, incident: Incident, config: SutureConfig, normal: RecordedRequest[], variants: RecordedRequest[], timeoutMs: number) {
+  const sandbox = createSandbox(root, 'baseline');
+  try {
+    const tests = await measureTests(sandbox.dir, config.test, timeoutMs);
+    const oracle = await Oracle.start(incident.service);
+    const kept: RecordedRequest[] = [];
+    const expected: ReplayResponse[] = [];
+    const variantBaseline: (string | null)[] = [];
+    try {
+      // A recorded request the unpatched service faults on when replayed (its state came from
+      // requests not in the sample) says nothing about normal behaviour: it is left out.
+      for (const req of normal) {
+        const { response, faults } = await sendAndObserve(oracle, req);
+        if (faults.length > 0 || response.error !== undefined || (response.status ?? 500) >= 500) continue;
+        kept.push(req);
+        expected.push(response);
+      }
+      for (const req of variants) {
+        const { faults } = await sendAndObserve(oracle, req);
+        variantBaseline.push(faults[0] ? faultKind(faults[0]) : null);
+      }
+    } finally {
+      await oracle.stop();
+    }
+    return { tests, normal: kept, expected, variantBaseline };
+  } finally {
+    sandbox.remove();
+  }
+}
+
+export async function heal(incidentId: string, options: HealOptions): Promise<HealReport> {
+  const started = Date.now();
+  const { store, config } = options;
+  const emit = options.emit ?? (() => {});
+  const say = options.progress ?? (() => {});
+  const incident = await store.getIncident(incidentId);
+  if (!incident) throw new Error(`no incident ${incidentId}`);
+  const root = incident.service.cwd.startsWith(config.root + path.sep) || incident.service.cwd === config.root ? config.root : incident.service.cwd;
+  const normal = await normalTraffic(store, incident);
+
+  // The unpatched project's baseline does not depend on the diagnosis: measure both at once.
+  const variants = incident.requests.slice(-1).flatMap(variantsOf);
+  const timeoutMs = config.heal.candidateTimeoutMs;
+  say(`confirming: replaying ${incident.requests.length} triggering request(s) with coverage; baseline: tests, ${normal.length} normal responses, ${variants.length} variants`);
+  const baselineRun = measureBaseline(root, incident, config, normal, variants, timeoutMs);
+  baselineRun.catch(() => {}); // awaited below; a diagnosis failure must not leave it unobserved
+  const diagnosis = await diagnose(incident, normal, options.confirmations ?? 3);
+  await store.saveDiagnosis(diagnosis);
+  await store.setReproduced(incident.id, diagnosis.reproduced);
+  const top = diagnosis.localisation?.ranking[0];
+  emit('diagnosis', {
+    incident: incident.id,
+    reproduced: diagnosis.reproduced,
+    replays: diagnosis.replays,
+    suspicious: top ? `${path.relative(root, top.file)}:${top.line} (${top.score.toFixed(2)})` : undefined,
+  });
+  const report: HealReport = { incident: incident.id, diagnosis, candidates: 0, validated: 0, passed: 0, ranked: [], baseline: { testsOk: true }, durationMs: 0 };
+  if (diagnosis.reproduced === 'never') {
+    await baselineRun.catch(() => {});
+    report.note = 'the fault did not reproduce on replay: the incident is kept, marked unconfirmed, and not repaired';
+    report.durationMs = Date.now() - started;
+    return report;
+  }
+
+  const ctx = repairContext({ root, incident, ranking: diagnosis.localisation?.ranking ?? [], normal, sources: config.sources });
+  const baseline = await baselineRun;
+  report.baseline = { testsOk: baseline.tests.ok, ...(baseline.tests.ok ? {} : { output: baseline.tests.output }) };
+  if (!baseline.tests.ok) say(`the test suite is already red before any patch (${baseline.tests.failures ?? '?'} failing): candidates must not add failures`);
+  const plan: ValidationPlan = { root, incident, test: config.test, build: buildCommand(config, root), baseline: baseline.tests, normal: baseline.normal, expected: baseline.expected, variants, variantBaseline: baseline.variantBaseline, timeoutMs };
+
+  const results: Ranked[] = [];
+  const validateAll = async (candidates: Candidate[]) => {
+    report.candidates += candidates.length;
+    for (const c of candidates) emit('candidate', { incident: incident.id, candidate: c.id, kind: c.kind, description: c.description, diffLines: c.diffLines, distance: c.distance });
+    say(`validating ${candidates.length} candidate(s) in sandboxes, ${poolSize()} at a time`);
+    const validations = await mapPool(candidates, poolSize(), async (c) => {
+      const v: Validation = await validateCandidate(plan, c);
+      report.validated++;
+      if (v.passed) report.passed++;
+      emit('validation', {
+        incident: incident.id,
+        candidate: c.id,
+        passed: v.passed,
+        reason: v.reason,
+        preserved: v.behaviour.total ? `${v.behaviour.preserved}/${v.behaviour.total}` : undefined,
+        variants: v.variants.total ? `${v.variants.total - v.variants.failed}/${v.variants.total}` : undefined,
+        ms: v.durationMs,
+      });
+      say(`${v.passed ? 'passed' : 'failed'} ${c.kind} ${c.id}: ${c.description}${v.reason ? ` (${v.reason})` : ''}`);
+      return v;
+    });
+    candidates.forEach((candidate, i) => results.push({ candidate, validation: validations[i]! }));
+  };
+
+  await validateAll(generateCandidates(ctx, directGenerators));
+  if (report.passed === 0) {
+    const mutants = generateCandidates(ctx, searchGenerators).filter((m) => !results.some((r) => r.candidate.diff === m.diff));
+    if (mutants.length > 0) {
+      say('no direct repair passed: searching code mutations at the most suspicious statements');
+      await validateAll(mutants);
+    }
+  }
+
+  report.ranked = rank(results);
+  await store.saveCandidates(incident.id, report.ranked);
+  const best = report.ranked[0];
+  if (best?.validation.passed) {
+    const dir = path.join(config.root, '.suture', 'patches');
+    fs.mkdirSync(dir, { recursive: true });
+    const diffFile = path.join(dir, `${best.candidate.id}.diff`);
+    fs.writeFileSync(diffFile, best.candidate.diff);
+    const patch: Patch = {
+      id: best.candidate.id,
+      incident: incident.id,
+      candidate: best.candidate,
+      validation: best.validation,
+      status: 'proposed',
+      createdAt: new Date().toISOString(),
+      diffFile,
+      secondsToPatch: (Date.now() - Date.parse(incident.firstSeen)) / 1000,
+    };
+    await store.savePatch(patch);
+    report.patch = patch;
+    emit('patch', { incident: incident.id, patch: patch.id, kind: best.candidate.kind, description: best.candidate.description, file: path.relative(config.root, diffFile), status: 'proposed' });
+  } else {
+    report.note = report.candidates === 0 ? 'no candidate could be generated for this fault' : 'no candidate passed validation';
+  }
+  report.durationMs = Date.now() - started;
+  return report;
+}

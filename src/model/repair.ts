@@ -1,0 +1,107 @@
+// Diagnosis, candidates, validations and patches: what healing produces from an incident.
+
+import type { ReproStatus } from './fault.js';
+
+/** A statement ranked by spectrum-based suspiciousness (Ochiai) over failing and passing replays. */
+export interface SuspiciousStatement {
+  /** Original source file (absolute), after source mapping. */
+  file: string;
+  line: number;
+  score: number;
+  /** Failing runs that executed it, passing runs that executed it. */
+  failed: number;
+  passed: number;
+}
+
+export interface Localisation {
+  /** The faulting function and its callers, top of the stack first: `file:line fn`. */
+  stack: { file: string; line: number; column: number; fn?: string }[];
+  ranking: SuspiciousStatement[];
+  failingRuns: number;
+  passingRuns: number;
+}
+
+export interface Diagnosis {
+  incident: string;
+  reproduced: ReproStatus;
+  replays: number;
+  localisation?: Localisation;
+}
+
+export type CandidateKind = 'guard' | 'input-validation' | 'error-virtualisation' | 'mutation';
+
+/** One textual change to one original source file. */
+export interface Edit {
+  /** Path relative to the project root. */
+  file: string;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Candidate {
+  id: string;
+  incident: string;
+  kind: CandidateKind;
+  description: string;
+  edits: Edit[];
+  /** Unified diff against the original source. */
+  diff: string;
+  /** Lines added plus lines removed. */
+  diffLines: number;
+  /** How far from the fault the change is: 0 at the faulting frame, 1 at its caller… */
+  distance: number;
+}
+
+export interface RequestCheck {
+  total: number;
+  /** Requests that still faulted (or answered 5xx). */
+  failed: number;
+  failures: { request: string; reason: string }[];
+}
+
+export interface Validation {
+  candidate: string;
+  passed: boolean;
+  /** Why it did not pass, when it did not. */
+  reason?: string;
+  build?: { ok: boolean; output?: string };
+  tests: { ok: boolean; /** The suite was already red before the patch; `ok` then means no new failure. */ baselineRed: boolean; output?: string };
+  trigger: RequestCheck;
+  earlier: RequestCheck;
+  variants: RequestCheck;
+  behaviour: { total: number; preserved: number; fraction: number; differences: { request: string; expected: string; got: string }[] };
+  /** Mutation score of the tests covering the patched lines, when it could be measured. */
+  mutationScore?: { score: number; killed: number; total: number; weak: boolean };
+  durationMs: number;
+}
+
+export type PatchStatus = 'proposed' | 'approved' | 'rejected' | 'deployed' | 'rolled-back';
+
+export interface Patch {
+  id: string;
+  incident: string;
+  candidate: Candidate;
+  validation: Validation;
+  status: PatchStatus;
+  createdAt: string;
+  /** Where the diff was written: `.suture/patches/<id>.diff`. */
+  diffFile: string;
+  /** Seconds from the incident's first fault to this validated patch. */
+  secondsToPatch: number;
+}
+
+export interface HealReport {
+  incident: string;
+  diagnosis: Diagnosis;
+  candidates: number;
+  validated: number;
+  passed: number;
+  patch?: Patch;
+  /** Every candidate with its validation, best first. */
+  ranked: { candidate: Candidate; validation: Validation }[];
+  /** The suite before any patch. */
+  baseline: { testsOk: boolean; output?: string };
+  durationMs: number;
+  note?: string;
+}
