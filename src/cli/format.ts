@@ -42,6 +42,18 @@ export function describeEvent(e: SutureEvent): string | null {
       return null;
     case 'stop':
       return `stopped (exit ${e.code})`;
+    case 'diagnosis':
+      return e.reproduced === 'never'
+        ? yellow(`incident ${e.incident} did not reproduce on replay: kept, not repaired`)
+        : `incident ${e.incident} confirmed by replay (${e.reproduced}, ${e.replays} replays)${e.suspicious ? dim(`; most suspicious: ${e.suspicious}`) : ''}`;
+    case 'candidate':
+      return dim(`candidate ${e.candidate} (${e.kind}): ${e.description}`);
+    case 'validation':
+      return e.passed
+        ? green(`validated ${e.candidate}: tests pass, trigger fixed${e.variants ? `, variants ${e.variants}` : ''}${e.preserved ? `, normal responses unchanged ${e.preserved}` : ''}`)
+        : dim(`rejected ${e.candidate}: ${e.reason}`);
+    case 'patch':
+      return bold(green(`patch ${e.patch} proposed for incident ${e.incident}: ${e.description}`)) + dim(` (${e.file})`);
     default:
       return `${e.type}${e.incident ? ` ${e.incident}` : ''}`;
   }

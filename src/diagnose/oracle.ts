@@ -11,6 +11,7 @@ import { DEFAULT_SENSOR_SETTINGS, isSensorMessage, type SensorMessage, type Sens
 import type { FaultReport, ServiceSpec } from '../model/fault.js';
 import type { RecordedRequest } from '../model/request.js';
 import { cleanEnv, parseNodeCommand, SENSOR_URL } from '../supervisor/launch.js';
+import { track } from '../supervisor/cleanup.js';
 import { readCoverageFiles, type FunctionCoverage } from './coverage.js';
 
 export interface ReplayResponse {
@@ -82,7 +83,12 @@ export class Oracle {
       if (this.stderr.length > 40) this.stderr.splice(0, this.stderr.length - 40);
     });
     child.stdout?.resume();
+    const untrack = track(() => {
+      child.kill('SIGKILL');
+      if (this.coverageDir) fs.rmSync(this.coverageDir, { recursive: true, force: true });
+    });
     child.on('exit', (code, signal) => {
+      untrack();
       this.exited = { code, signal };
       for (const wake of this.faultWaiters.splice(0)) wake();
       for (const wake of this.coverageWaiters.values()) wake();

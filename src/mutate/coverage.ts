@@ -12,7 +12,7 @@ export interface MutantCoverage {
   unattributed: boolean;
 }
 
-export function readCoverage(coverageDir: string, sandboxDir: string): Map<number, MutantCoverage> {
+export function readCoverage(coverageDir: string, sandboxDir: string, knownTests?: ReadonlySet<string>): Map<number, MutantCoverage> {
   const byMutant = new Map<number, MutantCoverage>();
   for (const name of readdirSync(coverageDir)) {
     for (const line of readFileSync(path.join(coverageDir, name), 'utf8').split('\n')) {
@@ -20,7 +20,8 @@ export function readCoverage(coverageDir: string, sandboxDir: string): Map<numbe
       const hit = JSON.parse(line) as { t: string; id: number; s: 0 | 1 };
       let entry = byMutant.get(hit.id);
       if (!entry) byMutant.set(hit.id, (entry = { tests: new Set(), isStatic: false, unattributed: false }));
-      const test = testPath(hit.t, sandboxDir);
+      const recorded = testPath(hit.t, sandboxDir);
+      const test = recorded && (!knownTests || knownTests.has(recorded)) ? recorded : undefined;
       if (hit.s) entry.isStatic = true;
       if (test) entry.tests.add(test);
       else if (!hit.s) entry.unattributed = true;

@@ -80,7 +80,8 @@ export async function runMutationTesting(options: MutateOptions): Promise<Mutati
     mkdirSync(coverageDir);
     const dryRun = await runChild({ ...runner.command(undefined, 'coverage'), cwd: sandbox.dir, env: { ...env, [coverageEnv]: coverageDir } });
     if (dryRun.exitCode !== 0) await explainRedSuite(runner, planned, sandbox.dir, env, dryRun);
-    const coverage = readCoverage(coverageDir, sandbox.dir);
+    const knownTests = runner.testFiles ? new Set(runner.testFiles()) : undefined;
+    const coverage = readCoverage(coverageDir, sandbox.dir, knownTests);
     const allTests = [...new Set([...coverage.values()].flatMap((c) => [...c.tests]))].sort();
     const testHashes = new Map(allTests.map((t) => [t, hashOf(path.join(projectDir, t))]));
     const timeoutMs = (options.timeoutFactor ?? 1.5) * dryRun.durationMs + (options.timeoutMs ?? 3000);
@@ -122,19 +123,16 @@ export async function runMutationTesting(options: MutateOptions): Promise<Mutati
       files.push({ path: file.path, language: /\.[cm]?tsx?$/.test(file.path) ? 'typescript' : 'javascript', source: file.text, mutants: results });
     }
 
+    const concurrency = options.concurrency ?? os.availableParallelism();
+    const timeouts = await perFileTimeouts(runner, jobs, sandbox.dir, env, concurrency, options.timeoutFactor ?? 1.5, options.timeoutMs ?? 3000);
     const progress = createProgress(jobs.length, process.stderr, options.quiet);
-    await mapConcurrent(jobs, options.concurrency ?? os.availableParallelism(), async (job) => {
-      const run = await runChild({
-        ...runner.command(job.tests, 'mutant'),
-        cwd: sandbox.dir,
-        env: { ...env, [mutantEnv]: String(job.result.id) },
-        timeoutMs,
-        failurePattern: runner.failurePattern,
-      });
+    const execute = mutantExecutor(runner, sandbox.dir, env, timeoutMs, timeouts);
+    await mapConcurrent(jobs, concurrency, async (job) => {
       const { result } = job;
-      result.durationMs = run.durationMs;
-      result.status = run.timedOut ? 'Timeout' : run.exitCode === 0 && !run.failedEarly ? 'Survived' : 'Killed';
-      if (result.status === 'Killed' && job.tests?.length === 1) result.killedBy = job.tests;
+      const outcome = await execute(result.id, job.tests);
+      result.status = outcome.status;
+      result.durationMs = outcome.durationMs;
+      if (outcome.killedBy) result.killedBy = outcome.killedBy;
       incremental?.record(result.file, job.fileHash, mutantKey(result.mutation), {
         status: result.status, coveredBy: result.coveredBy, isStatic: result.isStatic, ...(result.killedBy ? { killedBy: result.killedBy } : {}),
       });
@@ -156,6 +154,62 @@ export async function runMutationTesting(options: MutateOptions): Promise<Mutati
     process.removeListener('SIGINT', onInterrupt);
     sandbox.dispose();
   }
+}
+
+interface MutantOutcome {
+  status: 'Killed' | 'Survived' | 'Timeout';
+  killedBy?: string[];
+  durationMs: number;
+}
+
+/**
+ * When files run one by one, each gets its own timeout from a clean run of that file alone: far
+ * tighter than one derived from the whole suite, which matters for every mutant that hangs.
+ * A file that fails on its own (order-dependent tests) sends its mutants back to whole-suite runs.
+ */
+async function perFileTimeouts(runner: RunnerAdapter, jobs: Job[], cwd: string, env: NodeJS.ProcessEnv, concurrency: number, factor: number, constantMs: number): Promise<Map<string, number>> {
+  const timeouts = new Map<string, number>();
+  if (!runner.runsFilesSeparately) return timeouts;
+  const files = [...new Set(jobs.flatMap((job) => job.tests ?? []))];
+  const runs = await mapConcurrent(files, concurrency, (file) => runChild({ ...runner.command([file], 'mutant'), cwd, env }));
+  const failing = new Set<string>();
+  files.forEach((file, i) => {
+    const run = runs[i]!;
+    if (run.exitCode === 0) timeouts.set(file, factor * run.durationMs + constantMs);
+    else failing.add(file);
+  });
+  for (const job of jobs) if (job.tests?.some((t) => failing.has(t))) job.tests = undefined;
+  return timeouts;
+}
+
+function mutantExecutor(runner: RunnerAdapter, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, perFile: ReadonlyMap<string, number>) {
+  // Files that killed mutants before are likely to kill the next one: try them first.
+  const kills = new Map<string, number>();
+  const runOnce = (id: number, tests: readonly string[] | undefined): Promise<ChildRun> => runChild({
+    ...runner.command(tests, 'mutant'),
+    cwd,
+    env: { ...env, [mutantEnv]: String(id) },
+    timeoutMs: tests?.length === 1 ? perFile.get(tests[0]!) ?? timeoutMs : timeoutMs,
+    ...(runner.failurePattern ? { failurePattern: runner.failurePattern } : {}),
+  });
+  const judge = (run: ChildRun): MutantOutcome['status'] => (run.timedOut ? 'Timeout' : run.exitCode === 0 && !run.failedEarly ? 'Survived' : 'Killed');
+  return async (id: number, tests: readonly string[] | undefined): Promise<MutantOutcome> => {
+    if (!tests || !runner.runsFilesSeparately) {
+      const run = await runOnce(id, tests);
+      const status = judge(run);
+      return { status, durationMs: run.durationMs, ...(status === 'Killed' && tests?.length === 1 ? { killedBy: [...tests] } : {}) };
+    }
+    const ordered = [...tests].sort((a, b) => (kills.get(b) ?? 0) - (kills.get(a) ?? 0));
+    let durationMs = 0;
+    for (const test of ordered) {
+      const run = await runOnce(id, [test]);
+      durationMs += run.durationMs;
+      const status = judge(run);
+      if (status === 'Killed') kills.set(test, (kills.get(test) ?? 0) + 1);
+      if (status !== 'Survived') return { status, durationMs, ...(status === 'Killed' ? { killedBy: [test] } : {}) };
+    }
+    return { status: 'Survived', durationMs };
+  };
 }
 
 function planMutants(projectDir: string, paths: readonly string[], lines: MutateOptions['lines']): PlannedFile[] {

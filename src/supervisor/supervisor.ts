@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import { parseNodeCommand, SENSOR_URL, type NodeCommand } from './launch.js';
 import { CrashLoop } from './crash-loop.js';
 import type { EventLog } from './event-log.js';
+import { HealQueue } from './heal-queue.js';
 
 /** The least time between two recycles of one worker slot, so a crash storm contains requests instead of churning processes. */
 const RECYCLE_COOLDOWN_MS = 2_000;
@@ -42,6 +43,8 @@ export interface SupervisorOptions {
   config: SutureConfig;
   store: Store;
   events?: EventLog | null;
+  /** The store's file: with it, new incidents are healed while the service runs (config `heal.auto`). */
+  storePath?: string;
 }
 
 export type SupervisorState = 'starting' | 'serving' | 'failing' | 'stopping' | 'stopped';
@@ -77,10 +80,21 @@ export class Supervisor extends EventEmitter {
   readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
   readonly latestMetrics = new Map<number, MetricsSample>();
   failure: string | null = null;
+  private readonly heals: HealQueue | null;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
     const { config } = options;
+    this.heals =
+      config.heal.auto && options.storePath
+        ? new HealQueue({
+            cwd: config.root,
+            store: options.storePath,
+            configFile: config.file,
+            onEvent: ({ ts: _ts, type, ...fields }) => this.emitEvent(type, fields),
+            onWarning: (message) => this.emit('warning', message),
+          })
+        : null;
     this.node = parseNodeCommand(config.command);
     this.service = { command: config.command, cwd: config.root };
     this.intake = new FaultIntake(config.root, this.service);
@@ -234,6 +248,7 @@ export class Supervisor extends EventEmitter {
         signature: incident.signature,
         location,
       });
+      this.heals?.enqueue(incident.id);
     }
     if (fault.request) {
       this.emitEvent('shield', {
@@ -353,6 +368,7 @@ export class Supervisor extends EventEmitter {
     for (const timer of this.restartTimers) clearTimeout(timer);
     this.restartTimers.clear();
     this.emitEvent('service', { state: 'stopping', reason });
+    this.healsStopped = this.heals?.stop() ?? Promise.resolve();
     for (const ws of this.workers) this.drainWorker(ws);
     this.exitCode = failing ? 1 : 0;
     this.maybeStopped();
@@ -360,11 +376,17 @@ export class Supervisor extends EventEmitter {
   }
 
   private exitCode = 0;
+  private healsStopped: Promise<void> = Promise.resolve();
+
+  /** Whether a heal is running or waiting. */
+  get healing(): boolean {
+    return this.heals?.busy ?? false;
+  }
 
   private maybeStopped(): void {
     if (this.state !== 'stopping' || this.workers.size > 0) return;
     this.state = 'stopped';
-    void this.faultQueue.then(() => {
+    void Promise.all([this.faultQueue, this.healsStopped]).then(() => {
       this.emitEvent('stop', { code: this.exitCode });
       this.emit('state', 'stopped');
       this.resolveDone(this.exitCode);

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Candidate } from '../model/repair.js';
+import { track } from '../supervisor/cleanup.js';
 
 const SKIP = new Set(['node_modules', '.git', '.suture', 'coverage', 'reports']);
 
@@ -37,9 +38,16 @@ export function createSandbox(root: string, name: string, candidate?: Candidate)
   const base = path.join(root, '.suture', 'sandboxes');
   fs.mkdirSync(base, { recursive: true });
   const dir = fs.mkdtempSync(path.join(base, `${name}-`));
+  const untrack = track(() => fs.rmSync(dir, { recursive: true, force: true }));
   copyTree(root, dir);
   if (candidate) applyEdits(dir, candidate);
-  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => {
+      untrack();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Applies a candidate's edits to the files under `dir` (offsets are into the original text). */

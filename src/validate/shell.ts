@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { cleanEnv } from '../supervisor/launch.js';
+import { track } from '../supervisor/cleanup.js';
 
 export interface CommandResult {
   ok: boolean;
@@ -34,6 +35,7 @@ export function runCommand(command: string, cwd: string, timeoutMs: number, env:
         // the group is already gone
       }
     };
+    const untrack = track(() => kill('SIGKILL'));
     const timer = setTimeout(() => {
       timedOut = true;
       kill('SIGTERM');
@@ -41,10 +43,12 @@ export function runCommand(command: string, cwd: string, timeoutMs: number, env:
     }, timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
+      untrack();
       resolve({ ok: false, code: null, timedOut, output: err.message, durationMs: Date.now() - started });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      untrack();
       // Whatever the command left running in its group goes with it.
       kill('SIGKILL');
       resolve({ ok: code === 0 && !timedOut, code, timedOut, output: output.slice(-OUTPUT_TAIL), durationMs: Date.now() - started });

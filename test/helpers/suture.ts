@@ -63,6 +63,8 @@ export interface StartOptions {
   extraArgs?: string[];
   /** Wait until every worker is listening (default true). */
   waitServing?: boolean;
+  /** Heal new incidents while running (default false: most tests are about serving). */
+  heal?: boolean;
 }
 
 const running = new Set<RunningSuture>();
@@ -72,9 +74,14 @@ export async function startSuture(options: StartOptions): Promise<RunningSuture>
   const port = await freePort();
   const store = path.join(dir, 'suture.db');
   const eventsFile = path.join(dir, 'events.jsonl');
+  // The service folder's own config, if any, with healing set as the test asks.
+  const own = path.join(options.cwd, 'suture.config.json');
+  const config = { ...(fs.existsSync(own) ? JSON.parse(fs.readFileSync(own, 'utf8')) : {}), heal: { auto: options.heal ?? false } };
+  const configFile = path.join(dir, 'suture.config.json');
+  fs.writeFileSync(configFile, JSON.stringify(config));
   const child = spawn(
     process.execPath,
-    [BIN, 'run', '--workers', String(options.workers ?? 2), '--port', String(port), '--events', eventsFile, '--store', store, ...(options.extraArgs ?? []), '--', ...options.command],
+    [BIN, 'run', '--workers', String(options.workers ?? 2), '--port', String(port), '--events', eventsFile, '--store', store, '--config', configFile, ...(options.extraArgs ?? []), '--', ...options.command],
     { cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   let stderr = '';

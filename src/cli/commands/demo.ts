@@ -8,12 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { freePort } from '../../diagnose/oracle.js';
-import { replayIncident } from '../../diagnose/replay.js';
 import { readEvents } from '../../supervisor/event-log.js';
 import { openStore } from '../../store/open.js';
 import { closeIdleSockets, loadExample, sendExampleRequest, waitForHealth } from '../../examples.js';
 import { UsageError } from '../errors.js';
-import { bold, describeEvent, dim, green, red } from '../format.js';
+import type { Patch } from '../../model/repair.js';
+import { bold, describeEvent, dim, green, patchDetail, red } from '../format.js';
 import { wholeNumber } from './options.js';
 
 const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -24,6 +24,7 @@ interface DemoOptions {
   example: string;
   seconds: number;
   concurrency: number;
+  healSeconds: number;
 }
 
 export function registerDemo(program: Command): void {
@@ -33,6 +34,7 @@ export function registerDemo(program: Command): void {
     .option('-e, --example <name>', 'which example under examples/', 'orders')
     .option('-s, --seconds <n>', 'how long to send traffic', wholeNumber('--seconds', 2, 600), 8)
     .option('--concurrency <n>', 'concurrent normal clients', wholeNumber('--concurrency', 1, 256), 4)
+    .option('--heal-seconds <n>', 'how long to wait for healing to finish', wholeNumber('--heal-seconds', 10, 3600), 180)
     .action(async (opts: DemoOptions) => {
       process.exitCode = await demo(opts);
     });
@@ -112,6 +114,17 @@ async function demo(opts: DemoOptions): Promise<number> {
     const health = await sendExampleRequest(port, { method: 'GET', path: example.health });
     healthyAfter = health.status === 200;
     say(healthyAfter ? green(`GET ${example.health} → 200: the service is still serving`) : red(`GET ${example.health} → ${health.status ?? health.error}`));
+    // Healing runs beside the service: wait until every incident has its outcome.
+    say('waiting for healing: replay, localisation, candidates validated in sandboxes');
+    const settled = () => {
+      const events = readEvents(eventsFile);
+      const opened = events.filter((e) => e.type === 'incident').map((e) => e.incident);
+      const done = new Set(events.filter((e) => e.type === 'patch' || (e.type === 'diagnosis' && e.reproduced === 'never')).map((e) => e.incident));
+      return opened.every((id) => done.has(id));
+    };
+    const healDeadline = Date.now() + opts.healSeconds * 1000;
+    while (!settled() && Date.now() < healDeadline) await new Promise((r) => setTimeout(r, 200));
+    if (!settled()) say(red(`healing did not finish within ${opts.healSeconds}s`));
   } finally {
     closeIdleSockets();
     child.kill('SIGTERM');
@@ -121,33 +134,33 @@ async function demo(opts: DemoOptions): Promise<number> {
     if (code !== 0) process.stdout.write(red(`suture run exited with ${code}: ${supervisorErr.trim().split('\n').pop()}\n`));
   }
 
-  // Replay each incident against a fresh instance: is the fault real and still there?
   const store = openStore(storeFile, work, { mustExist: true });
+  const patches: Patch[] = [];
   try {
-    const incidents = await store.listIncidents();
-    incidentIds = incidents.map((i) => i.id);
-    for (const summary of incidents) {
-      const incident = (await store.getIncident(summary.id))!;
-      say(`replaying incident ${incident.id} against a fresh instance`);
-      const result = await replayIncident(incident);
-      await store.setReproduced(incident.id, result.reproduced);
-      say(result.reproduced === 'never' ? `does not reproduce` : bold(`reproduces (${result.reproduced}): confirmed`));
-    }
+    incidentIds = (await store.listIncidents()).map((i) => i.id);
+    patches.push(...(await store.listPatches()));
   } finally {
     await store.close();
   }
+  for (const patch of patches) process.stdout.write(`\n${patchDetail(patch, example.dir)}\n`);
 
   const events = readEvents(eventsFile);
   const recycled = events.filter((e) => e.type === 'shield' && e.action === 'recycle' && e.phase === 'done').length;
   const share = normalSent === 0 ? 0 : (100 * normalOk) / normalSent;
-  const ok = normalSent > 0 && normalOk === normalSent && crashContained === crashSent && healthyAfter;
+  const patched = new Set(patches.map((p) => p.incident));
+  const ok = normalSent > 0 && normalOk === normalSent && crashContained === crashSent && healthyAfter && incidentIds.every((id) => patched.has(id));
   process.stdout.write(`\n${bold('Summary')}\n`);
   process.stdout.write(`  normal requests answered   ${normalOk}/${normalSent} (${share.toFixed(2)}%)\n`);
   process.stdout.write(`  crashing requests contained ${crashContained}/${crashSent} (answered 500, worker kept serving)\n`);
   process.stdout.write(`  incidents                  ${incidentIds.join(', ') || 'none'}\n`);
   process.stdout.write(`  workers recycled           ${recycled}\n`);
+  process.stdout.write(`  validated patches          ${patches.length} for ${incidentIds.length} incident(s): ${patches.map((p) => `${p.id} (${p.secondsToPatch.toFixed(1)} s after the fault)`).join(', ') || 'none'}\n`);
   process.stdout.write(`  still serving afterwards   ${healthyAfter ? 'yes' : 'no'}\n`);
-  process.stdout.write(`\n  see: suture incidents --store ${storeFile}\n       suture show ${incidentIds[0] ?? '<id>'} --store ${storeFile}\n`);
-  process.stdout.write(ok ? green('\nThe service stayed up through every crash.\n') : red('\nSomething went wrong: see above.\n'));
+  process.stdout.write(`\n  see: suture incidents --store ${storeFile}\n       suture show ${incidentIds[0] ?? '<id>'} --store ${storeFile}\n       suture patches --store ${storeFile}\n`);
+  process.stdout.write(
+    ok
+      ? green('\nThe service stayed up through every crash, and each fault has a tested patch waiting for review (nothing was applied).\n')
+      : red('\nSomething went wrong: see above.\n'),
+  );
   return ok ? 0 : 1;
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { heal } from '../../heal/heal.js';
 import type { EventType, SutureEvent } from '../../model/event.js';
+import { cleanupAll } from '../../supervisor/cleanup.js';
 import { EventLog } from '../../supervisor/event-log.js';
 import { bold, dim, green, patchDetail, patchesTable, red } from '../format.js';
 import { openConfiguredStore } from '../store-option.js';
@@ -25,24 +26,35 @@ export function registerHeal(program: Command): void {
     .argument('<id>', 'incident id (a unique prefix will do)')
     .option('--store <path>', 'the store (default .suture/suture.db)')
     .option('-c, --config <file>', 'config file')
-    .option('--events <file>', 'append candidate, validation and patch events to this file')
+    .option('--events <file>', "append diagnosis, candidate, validation and patch events to this file ('-' for stdout)")
     .option('-q, --quiet', 'no progress lines')
     .option('--json', 'print the heal report as JSON')
     .action(async (id: string, opts: HealOptions) => {
       const config = await loadConfig(process.cwd(), opts.config);
       const store = openConfiguredStore(config, opts.store, true);
-      const events = opts.events ? new EventLog(path.resolve(opts.events)) : null;
+      const toStdout = opts.events === '-';
+      const events = opts.events && !toStdout ? new EventLog(path.resolve(opts.events)) : null;
+      // Stopped by a signal, a heal removes its sandboxes and stops the processes it started.
+      const onSignal = (signal: NodeJS.Signals) => {
+        cleanupAll();
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
       try {
         const incident = await findIncident(store, id);
         const progress = opts.quiet || opts.json ? undefined : (line: string) => process.stderr.write(`${dim('heal')} ${line}\n`);
         const emit = (type: EventType, fields: Record<string, unknown>) => {
           const event: SutureEvent = { ts: new Date().toISOString(), type, ...fields };
           for (const key of Object.keys(event)) if (event[key] === undefined) delete event[key];
-          events?.write(event);
+          if (toStdout) process.stdout.write(`${JSON.stringify(event)}\n`);
+          else events?.write(event);
         };
         const report = await heal(incident.id, { store, config, emit, ...(progress ? { progress } : {}) });
         if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        else if (report.patch) {
+        else if (toStdout) {
+          // the events were the output
+        } else if (report.patch) {
           process.stdout.write(`${patchDetail(report.patch, config.root)}\n`);
           process.stdout.write(dim(`\n${report.candidates} candidate(s), ${report.passed} passed validation, ${(report.durationMs / 1000).toFixed(1)} s\n`));
         } else {
@@ -52,6 +64,8 @@ export function registerHeal(program: Command): void {
         // 0: a validated patch; 3: none (the incident did not reproduce, or no candidate passed).
         process.exitCode = report.patch ? 0 : 3;
       } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
         events?.close();
         await store.close();
       }

@@ -10,7 +10,7 @@ import { parseNodeCommand } from '../../supervisor/launch.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { UsageError } from '../errors.js';
 import { describeEvent, dim } from '../format.js';
-import { openConfiguredStore } from '../store-option.js';
+import { openConfiguredStore, storeFile } from '../store-option.js';
 import { wholeNumber } from './options.js';
 
 interface RunOptions {
@@ -56,7 +56,7 @@ async function run(commandArgs: string[], opts: RunOptions): Promise<number> {
 
   const store = openConfiguredStore(config, opts.store, false);
   const events = config.events ? new EventLog(path.resolve(process.cwd(), config.events)) : null;
-  const supervisor = new Supervisor({ config, store, events });
+  const supervisor = new Supervisor({ config, store, events, storePath: storeFile(config, opts.store) });
   const print = (line: string) => process.stderr.write(`${dim('suture')} ${line}\n`);
   supervisor.on('event', (e: SutureEvent) => {
     if (opts.quiet) return;

@@ -29,6 +29,7 @@ export function mochaRunner(sandboxDir: string, words: readonly string[]): Runne
   const subsetConfig = writeConfigWithoutSpec(sandboxDir);
   return {
     name: 'mocha',
+    runsFilesSeparately: false,
     isolatesFiles: false,
     command(files, mode) {
       const coverage = mode === 'coverage' ? ['--require', hooksFile] : ['--bail'];

@@ -15,14 +15,17 @@ export function nodeTestRunner(sandboxDir: string, words: readonly string[]): Ru
   const kept = stripReporters(flags).filter((flag) => flag !== '--test');
   const patterns = positional.length > 0 ? positional : nodeDefaults;
   const allFiles = (): string[] => {
-    const files = positional.length > 0 && !positional.some(isGlob) ? positional : findFiles(sandboxDir, patterns);
+    const files = positional.length > 0 && !positional.some(isGlob) ? positional.map((f) => f.replace(/^\.\//, '')) : findFiles(sandboxDir, patterns);
     if (files.length === 0) throw new MutateError(`no test files match ${patterns.join(' ')}: fix the "test" script's file arguments`);
     return files;
   };
   return {
     name: 'node',
+    runsFilesSeparately: true,
     isolatesFiles: !kept.includes('--experimental-test-isolation=none'),
     failurePattern: /^\s*not ok \d+/m,
+    // A process a test spawns (a server under test) reports its own script as argv[1].
+    testFiles: allFiles,
     command(files, mode): TestCommand {
       // A lone file runs without the --test orchestrator: one process instead of two.
       if (mode === 'mutant' && files?.length === 1) return { command: process.execPath, args: [...kept, '--test-reporter=tap', files[0]!] };

@@ -17,6 +17,13 @@ export interface RunnerAdapter {
    * mutant can only matter to the files that loaded it; otherwise static mutants run all tests.
    */
   readonly isolatesFiles: boolean;
+  /**
+   * Running covering files one process each, in turn, beats one run of them all: no
+   * orchestrator process, and the first failing file ends the mutant's run.
+   */
+  readonly runsFilesSeparately: boolean;
+  /** The suite's test files when the adapter knows them; coverage keyed elsewhere is unattributed. */
+  testFiles?(): string[];
 }
 
 /** Splits runner words into flags (with their values) and positional arguments. */

@@ -12,12 +12,16 @@ export function vitestRunner(sandboxDir: string, words: readonly string[]): Runn
   const bin = resolveBin(sandboxDir, 'vitest', 'vitest.mjs');
   const rest = words.slice(words[0] === 'npx' ? 2 : 1).filter((w) => w !== 'run' && w !== 'watch' && w !== '--run');
   const { flags, positional } = splitArgs(rest, flagsWithValue);
+  // Worker threads start faster than forks (StrykerJS forces them too). The coverage run uses
+  // them as well, so a suite that cannot run in threads fails the green-suite check up front.
+  const pool = flags.some((f) => f.startsWith('--pool')) ? [] : ['--pool=threads'];
   return {
     name: 'vitest',
+    runsFilesSeparately: false,
     isolatesFiles: !flags.includes('--no-isolate'),
     command(files, mode) {
       const extra = mode === 'mutant' ? ['--bail=1', '--reporter=dot'] : [];
-      return { command: process.execPath, args: [bin, 'run', ...flags, ...extra, ...(files ?? positional)] };
+      return { command: process.execPath, args: [bin, 'run', ...flags, ...pool, ...extra, ...(files ?? positional)] };
     },
   };
 }
