@@ -42,9 +42,12 @@ function toPath(url: string): string | null {
   return path.isAbsolute(url) ? url : null;
 }
 
-/** Reads every coverage file in `dir` written after `seen`, newest last; returns the scripts under `root`. */
-export function readCoverageFiles(dir: string, seen: Set<string>, root: string): Map<string, FunctionCoverage[]> {
-  const out = new Map<string, FunctionCoverage[]>();
+/** One take: the functions that ran in each of the service's own files. */
+export type CoverageTake = Map<string, FunctionCoverage[]>;
+
+/** Reads every coverage file in `dir` not yet `seen`, oldest first, one take each; keeps the scripts under `root`. */
+export function readCoverageFiles(dir: string, seen: Set<string>, root: string): CoverageTake[] {
+  const takes: CoverageTake[] = [];
   const files = fs.readdirSync(dir).filter((f) => f.startsWith('coverage-') && f.endsWith('.json') && !seen.has(f)).sort();
   for (const name of files) {
     seen.add(name);
@@ -54,13 +57,15 @@ export function readCoverageFiles(dir: string, seen: Set<string>, root: string):
     } catch {
       continue;
     }
+    const take: CoverageTake = new Map();
     for (const script of parsed.result) {
       const file = toPath(script.url);
       if (!file || !isAppFile(file) || !file.startsWith(root + path.sep)) continue;
-      out.set(file, [...(out.get(file) ?? []), ...script.functions]);
+      take.set(file, script.functions);
     }
+    takes.push(take);
   }
-  return out;
+  return takes;
 }
 
 const statementCache = new Map<string, ScriptStatements>();
@@ -102,17 +107,23 @@ function countAt(functions: FunctionCoverage[], offset: number): number {
   return best?.count ?? 0;
 }
 
-/** The statements that ran in one take. Functions absent from a take did not run in it. */
-export function spectrumOf(coverage: Map<string, FunctionCoverage[]>): Spectrum {
+/**
+ * The statements that ran in the given takes (usually one; more when a take's acknowledgement came
+ * late). Each take is read on its own: a branch one take skipped must not hide that another ran it.
+ * Functions absent from a take did not run in it.
+ */
+export function spectrumOf(takes: CoverageTake | CoverageTake[]): Spectrum {
   const spectrum: Spectrum = new Map();
-  for (const [file, functions] of coverage) {
-    const script = statementsOf(file);
-    if (!script) continue;
-    const ran = new Set<number>();
-    script.statements.forEach((s, i) => {
-      if (countAt(functions, s.start) > 0) ran.add(i);
-    });
-    if (ran.size > 0) spectrum.set(file, ran);
+  for (const take of Array.isArray(takes) ? takes : [takes]) {
+    for (const [file, functions] of take) {
+      const script = statementsOf(file);
+      if (!script) continue;
+      const ran = spectrum.get(file) ?? new Set<number>();
+      script.statements.forEach((s, i) => {
+        if (countAt(functions, s.start) > 0) ran.add(i);
+      });
+      if (ran.size > 0) spectrum.set(file, ran);
+    }
   }
   return spectrum;
 }

@@ -12,7 +12,7 @@ import type { FaultReport, ServiceSpec } from '../model/fault.js';
 import type { RecordedRequest } from '../model/request.js';
 import { cleanEnv, parseNodeCommand, SENSOR_URL } from '../supervisor/launch.js';
 import { track } from '../supervisor/cleanup.js';
-import { readCoverageFiles, type FunctionCoverage } from './coverage.js';
+import { readCoverageFiles, type CoverageTake } from './coverage.js';
 
 export interface ReplayResponse {
   status?: number;
@@ -98,9 +98,9 @@ export class Oracle {
   private root = '';
 
   /** Coverage of the service's own files since the last take (the first take covers start-up). */
-  async takeCoverage(timeoutMs = 5_000): Promise<Map<string, FunctionCoverage[]>> {
+  async takeCoverage(timeoutMs = 5_000): Promise<CoverageTake[]> {
     if (!this.coverageDir) throw new Error('this oracle was started without coverage');
-    if (this.exited) return new Map();
+    if (this.exited) return [];
     const seq = ++this.coverageSeq;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);

@@ -55,6 +55,8 @@ export interface Candidate {
 
 export interface RequestCheck {
   total: number;
+  /** The status each request was answered with (0 when it got no answer). */
+  statuses: number[];
   /** Requests that still faulted (or answered 5xx). */
   failed: number;
   failures: { request: string; reason: string }[];

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Frame, Incident } from '../model/fault.js';
 import type { Candidate, SuspiciousStatement } from '../model/repair.js';
 import type { RecordedRequest } from '../model/request.js';
+import { globToRegExp } from '../mutate/glob.js';
 import { diffSize, unifiedDiff } from './diff.js';
 import type { CandidateGenerator, DraftCandidate, RepairContext, RepairFrame } from './generator.js';
 import { errorVirtualisation } from './generators/error-virtualisation.js';
@@ -27,14 +28,6 @@ export interface CandidateInput {
   normal: RecordedRequest[];
   /** Glob-like patterns of files the repair may edit, relative to root. */
   sources: string[];
-}
-
-function globToRegExp(pattern: string): RegExp {
-  const re = pattern
-    .split('**')
-    .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
-    .join('.*');
-  return new RegExp(`^${re}$`);
 }
 
 export function editableFilter(root: string, sources: string[]): (file: string) => boolean {

@@ -1,14 +1,26 @@
 // Unified diffs of one file before and after an edit, as `git apply` and `patch -p1` read them.
 
+/** Lines with their newline kept, so a last line without one differs from the same line with one. */
 function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-/** Lines added plus lines removed. */
+const NO_NEWLINE = '\\ No newline at end of file';
+
+/** Lines added plus lines removed, counted inside hunks (a removed `--x` is a change, not a header). */
 export function diffSize(diff: string): number {
-  return diff.split('\n').filter((l) => (l.startsWith('+') || l.startsWith('-')) && !l.startsWith('+++') && !l.startsWith('---')).length;
+  let count = 0;
+  let inHunk = false;
+  const lines = diff.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')) {
+      inHunk = false;
+      i++;
+    } else if (l.startsWith('@@')) inHunk = true;
+    else if (inHunk && (l.startsWith('+') || l.startsWith('-'))) count++;
+  }
+  return count;
 }
 
 /**
@@ -51,5 +63,6 @@ export function unifiedDiff(file: string, before: string, after: string, context
   const countA = ops.filter((o) => o.tag !== '+').length;
   const countB = ops.filter((o) => o.tag !== '-').length;
   const header = `@@ -${countA === 0 ? startA : startA + 1},${countA} +${countB === 0 ? startA : startA + 1},${countB} @@`;
-  return [`--- a/${file}`, `+++ b/${file}`, header, ...ops.map((o) => `${o.tag}${o.line}`)].join('\n') + '\n';
+  const body = ops.flatMap((o) => (o.line.endsWith('\n') ? [`${o.tag}${o.line.slice(0, -1)}`] : [`${o.tag}${o.line}`, NO_NEWLINE]));
+  return [`--- a/${file}`, `+++ b/${file}`, header, ...body].join('\n') + '\n';
 }

@@ -1,11 +1,20 @@
 // How the service is launched, by the supervisor's workers and by the oracle alike: the user's
 // `node [node-flags] script [args]` command split into its parts, and the sensor preloaded.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The sensor's entry, passed to `node --import`. */
-export const SENSOR_URL = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../sensor/index.js')).href;
+/**
+ * The sensor's entry, passed to `node --import`: the compiled sensor beside this module, or, when
+ * this module runs from TypeScript source (tests), the package's built one: a user's service never
+ * loads a TypeScript loader.
+ */
+export const SENSOR_URL = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const beside = path.resolve(here, '../sensor/index.js');
+  return pathToFileURL(fs.existsSync(beside) ? beside : path.resolve(here, '../../dist/sensor/index.js')).href;
+})();
 
 export interface NodeCommand {
   /** Node's own flags from the command, before the script. */

@@ -7,25 +7,28 @@ import path from 'node:path';
 import type { Candidate } from '../model/repair.js';
 import { track } from '../supervisor/cleanup.js';
 
-const SKIP = new Set(['node_modules', '.git', '.suture', 'coverage', 'reports']);
+// Skipped at any depth; the second set only at the project's top, where tools write their output.
+const SKIP = new Set(['node_modules', '.git', '.suture']);
+const SKIP_AT_TOP = new Set(['coverage', 'reports']);
 
 export interface Sandbox {
   dir: string;
   remove(): void;
 }
 
-function copyTree(from: string, to: string): void {
+function copyTree(from: string, to: string, top = true): void {
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const src = path.join(from, entry.name);
     const dst = path.join(to, entry.name);
     if (entry.isDirectory()) {
+      if (top && SKIP_AT_TOP.has(entry.name)) continue;
       if (SKIP.has(entry.name)) {
         // Dependencies are shared, not copied: a link is instant and resolves the same packages.
         if (entry.name === 'node_modules') fs.symlinkSync(src, dst, 'dir');
         continue;
       }
-      copyTree(src, dst);
+      copyTree(src, dst, false);
     } else if (entry.isSymbolicLink()) {
       fs.symlinkSync(fs.readlinkSync(src), dst);
     } else if (entry.isFile()) {

@@ -77,6 +77,7 @@ async function checkFaulting(oracle: Oracle, requests: RecordedRequest[]): Promi
   const check = emptyCheck(requests.length);
   for (const req of requests) {
     const { response, faults } = await sendAndObserve(oracle, req, REQUEST_TIMEOUT_MS);
+    check.statuses.push(response.status ?? 0);
     const reason = faults.length > 0 ? faultKind(faults[0]!) : response.error ? `no response (${response.error})` : (response.status ?? 0) >= 500 ? `answered ${response.status}` : null;
     if (reason) {
       check.failed++;
@@ -87,7 +88,7 @@ async function checkFaulting(oracle: Oracle, requests: RecordedRequest[]): Promi
 }
 
 function emptyCheck(total = 0): RequestCheck {
-  return { total, failed: 0, failures: [] };
+  return { total, statuses: [], failed: 0, failures: [] };
 }
 
 function failValidation(candidate: Candidate, started: number, reason: string, partial: Partial<Validation> = {}): Validation {
