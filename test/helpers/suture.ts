@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/diagnose/oracle.js';
 import type { SutureEvent } from '../../src/model/event.js';
 import { readEvents } from '../../src/supervisor/event-log.js';
+import { closeIdleSockets, sendExampleRequest, type ExampleRequest } from '../../src/examples.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin/suture.js');
@@ -129,4 +130,29 @@ export async function stopAll(): Promise<void> {
     await run.exited;
     for (const pid of workers) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   }
+}
+
+export interface IncidentSource {
+  dir: string;
+  command: string[];
+  normal: ExampleRequest[];
+  crash: ExampleRequest[];
+}
+
+/**
+ * Runs the service under `suture run` (one worker, no healing), sends its normal traffic three
+ * times so some of it is recorded, then the crash at `crashIndex`; stops, and returns the incident.
+ */
+export async function recordIncident(source: IncidentSource, crashIndex: number): Promise<{ id: string; store: string; run: RunningSuture }> {
+  const run = await startSuture({ cwd: source.dir, command: source.command, workers: 1 });
+  for (let round = 0; round < 3; round++) for (const req of source.normal) await sendExampleRequest(run.port, req);
+  // The sensor ships its traffic sample once a second.
+  await new Promise((r) => setTimeout(r, 1_300));
+  const res = await sendExampleRequest(run.port, source.crash[crashIndex]!);
+  if (res.status !== 500) throw new Error(`the crash request answered ${res.status ?? res.error}, not 500`);
+  await waitFor('the incident', () => run.events().some((e) => e.type === 'incident'));
+  closeIdleSockets();
+  const code = await run.stop();
+  if (code !== 0) throw new Error(`suture run exited ${code}: ${run.stderr()}`);
+  return { id: run.events().find((e) => e.type === 'incident')!.incident!, store: run.store, run };
 }
