@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Incident } from '../../src/model/fault.js';
-import { loadExample, sendExampleRequest } from '../../src/examples.js';
+import { closeIdleSockets, loadExample, sendExampleRequest } from '../../src/examples.js';
 import { EXAMPLES, SERVICES, isAlive, startSuture, stopAll, suture, tempDir, waitFor } from '../helpers/suture.js';
 
 after(stopAll);
@@ -164,6 +164,31 @@ describe('suture run', () => {
     for (const pid of workers) assert.equal(isAlive(pid), false, `worker ${pid} is gone`);
     const exits = run.events().filter((e) => e.type === 'worker' && e.action === 'exit');
     assert.ok(exits.every((e) => e.expected === true && e.code === 0));
+  });
+
+  test('a new incident is healed while the service keeps serving, and the patch is in the log and the store', async () => {
+    const example = loadExample(path.join(EXAMPLES, 'orders'));
+    const run = await startSuture({ cwd: example.dir, command: example.command, workers: 1, heal: true });
+    for (let round = 0; round < 3; round++) for (const req of example.normal) await sendExampleRequest(run.port, req);
+    await new Promise((r) => setTimeout(r, 1_300));
+    assert.equal((await sendExampleRequest(run.port, example.crash[0]!)).status, 500);
+    // Serving goes on while the heal runs beside it.
+    let served = 0;
+    while (!run.events().some((e) => e.type === 'patch')) {
+      const res = await sendExampleRequest(run.port, example.normal[served % example.normal.length]!);
+      assert.ok(res.status !== undefined && res.status < 500, `normal request answered ${res.status ?? res.error} during the heal`);
+      served++;
+      if (served > 20_000) assert.fail('no patch');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const types = run.events().map((e) => e.type);
+    for (const type of ['incident', 'diagnosis', 'candidate', 'validation', 'patch']) assert.ok(types.includes(type as never), type);
+    assert.ok(types.indexOf('diagnosis') < types.indexOf('patch'));
+    const patchEvent = run.events().find((e) => e.type === 'patch')!;
+    closeIdleSockets();
+    assert.equal(await run.stop(), 0);
+    const listed = JSON.parse(suture(['patches', '--json', '--store', run.store], example.dir).stdout) as { id: string; incident: string; status: string }[];
+    assert.deepEqual(listed.map((p) => [p.id, p.incident, p.status]), [[patchEvent.patch, patchEvent.incident, 'proposed']]);
   });
 
   test('SIGKILL of the supervisor loses no stored incident, and its workers go with it', async () => {
