@@ -141,7 +141,15 @@ export function patchDetail(p: Patch, root: string): string {
     `  evidence    tests ${v.tests.ok ? 'pass' : 'fail'}${v.tests.baselineRed ? ' (suite was red before the patch; no new failure)' : ''}${v.build ? `, build ${v.build.ok ? 'ok' : 'failed'}` : ''}`,
     `              trigger no longer faults (${v.trigger.total - v.trigger.failed}/${v.trigger.total}), earlier faulting requests ${v.earlier.total - v.earlier.failed}/${v.earlier.total}`,
     `              variants handled ${v.variants.total - v.variants.failed}/${v.variants.total}, normal responses unchanged ${v.behaviour.preserved}/${v.behaviour.total} (${(v.behaviour.fraction * 100).toFixed(0)}%)`,
-    ...(v.mutationScore ? [`              mutation score of the covering tests ${v.mutationScore.score.toFixed(0)}%${v.mutationScore.weak ? red(' (weak: few mutants killed here)') : ''}`] : []),
+    ...(v.mutationScore
+      ? [
+          v.mutationScore.mutants === 0
+            ? `              mutation score: no mutants around the patched lines`
+            : v.mutationScore.score === null
+              ? `              mutation score: ${red('no test reaches the patched lines; the tests cannot judge this patch')}`
+              : `              mutation score of the tests around the patched lines ${v.mutationScore.score}% (${v.mutationScore.killed}/${v.mutationScore.mutants} mutants killed)${v.mutationScore.weak ? red(' — weak: these tests barely judge this patch') : ''}`,
+        ]
+      : []),
     `  time        ${p.secondsToPatch.toFixed(1)} s from the first fault`,
     '',
     colourDiff(p.candidate.diff),

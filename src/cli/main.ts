@@ -7,6 +7,7 @@ import { CommandError } from '../supervisor/launch.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHeal } from './commands/heal.js';
 import { registerIncidents } from './commands/incidents.js';
+import { registerMutate } from './commands/mutate.js';
 import { registerRun } from './commands/run.js';
 import { UsageError } from './errors.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerIncidents(program);
   registerHeal(program);
+  registerMutate(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({

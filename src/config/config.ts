@@ -30,6 +30,8 @@ export interface HealConfig {
   auto: boolean;
   /** Time budget of one candidate's validation (build, tests, replays). */
   candidateTimeoutMs: number;
+  /** Measure the mutation score of the tests on the chosen patch's lines. */
+  mutationScore: boolean;
 }
 
 export interface SutureConfig {
@@ -79,7 +81,7 @@ export function defaultConfig(root: string): SutureConfig {
       ...DEFAULT_STORE_LIMITS,
     },
     policy: { mode: 'propose', maxDiffLines: 40, shields: true },
-    heal: { auto: true, candidateTimeoutMs: 60_000 },
+    heal: { auto: true, candidateTimeoutMs: 60_000, mutationScore: true },
     store: DEFAULT_STORE_PATH,
     events: null,
     dashboard: { port: 7300 },
@@ -158,7 +160,7 @@ const SHAPE = section({
     trafficPerRoute: int(0),
   }),
   policy: section({ mode: oneOf('propose', 'auto'), maxDiffLines: int(1), shields: bool }),
-  heal: section({ auto: bool, candidateTimeoutMs: int(1000) }),
+  heal: section({ auto: bool, candidateTimeoutMs: int(1000), mutationScore: bool }),
   store: str,
   events: strOrNull,
   dashboard: section({ port: int(0, 65535) }),

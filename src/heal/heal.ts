@@ -12,6 +12,7 @@ import type { EventType } from '../model/event.js';
 import type { Incident, ReproStatus } from '../model/fault.js';
 import type { Candidate, Diagnosis, HealReport, Patch, Validation } from '../model/repair.js';
 import { routeOf, type RecordedRequest } from '../model/request.js';
+import { mutationScoreFor } from '../mutate/index.js';
 import { directGenerators, generateCandidates, repairContext, searchGenerators } from '../repair/candidates.js';
 import type { Store } from '../store/store.js';
 import { mapPool, poolSize } from '../validate/pool.js';
@@ -202,12 +203,44 @@ export async function heal(incidentId: string, options: HealOptions): Promise<He
       diffFile,
       secondsToPatch: (Date.now() - Date.parse(incident.firstSeen)) / 1000,
     };
+    if (config.heal.mutationScore) {
+      say('measuring the mutation score of the tests on the patched lines');
+      const measured = await testStrength(root, best.candidate);
+      if (measured) patch.validation = { ...patch.validation, mutationScore: measured };
+    }
     await store.savePatch(patch);
     report.patch = patch;
-    emit('patch', { incident: incident.id, patch: patch.id, kind: best.candidate.kind, description: best.candidate.description, file: path.relative(config.root, diffFile), status: 'proposed' });
+    emit('patch', { incident: incident.id, patch: patch.id, kind: best.candidate.kind, description: best.candidate.description, file: path.relative(config.root, diffFile), status: 'proposed', mutationScore: patch.validation.mutationScore?.score ?? undefined, weakTests: patch.validation.mutationScore?.weak || undefined });
   } else {
     report.note = report.candidates === 0 ? 'no candidate could be generated for this fault' : 'no candidate passed validation';
   }
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/** The original lines around a candidate's change (1-based, per file relative to the root): its hunk, with the diff's 3 lines of context. */
+export function patchedLines(root: string, candidate: Candidate, context = 3): Record<string, number[]> {
+  const lines: Record<string, number[]> = {};
+  for (const edit of candidate.edits) {
+    const text = fs.readFileSync(path.join(root, edit.file), 'utf8');
+    const first = Math.max(1, text.slice(0, edit.start).split('\n').length - context);
+    const last = text.slice(0, Math.max(edit.start, edit.end)).split('\n').length + context;
+    const set = new Set(lines[edit.file] ?? []);
+    for (let l = first; l <= last; l++) set.add(l);
+    lines[edit.file] = [...set].sort((a, b) => a - b);
+  }
+  return lines;
+}
+
+/** Mutation score of the project's tests on the lines a patch changes, or undefined when it cannot be measured. */
+async function testStrength(root: string, candidate: Candidate): Promise<Validation['mutationScore']> {
+  const lines = patchedLines(root, candidate);
+  try {
+    const tally = await mutationScoreFor(root, Object.keys(lines), lines);
+    const score = Number.isFinite(tally.score) ? Math.round(tally.score * 10) / 10 : null;
+    return { score, killed: tally.killed + tally.timeout, mutants: tally.total, weak: tally.total > 0 && (score === null || score < 50) };
+  } catch {
+    // The project's runner could not be driven (no test script, a red suite): say nothing rather than guess.
+    return undefined;
+  }
 }

@@ -73,8 +73,12 @@ export interface Validation {
   earlier: RequestCheck;
   variants: RequestCheck;
   behaviour: { total: number; preserved: number; fraction: number; differences: { request: string; expected: string; got: string }[] };
-  /** Mutation score of the tests covering the patched lines, when it could be measured. */
-  mutationScore?: { score: number; killed: number; total: number; weak: boolean };
+  /**
+   * Mutation score of the project's tests on the patch's hunk (the changed lines and 3 around them):
+   * how far those tests can judge a change there. `score` is null when there are no mutants there or
+   * no test reaches them; `weak` flags a patch validated by tests that kill under half of them.
+   */
+  mutationScore?: { score: number | null; killed: number; mutants: number; weak: boolean };
   durationMs: number;
 }
 

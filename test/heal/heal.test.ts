@@ -53,6 +53,11 @@ describe('suture heal: every crash kind gets a validated patch', () => {
       assert.ok(v.behaviour.total > 0, 'recorded normal traffic was compared');
       assert.equal(v.behaviour.preserved, v.behaviour.total);
       assert.equal(fs.readFileSync(patch.diffFile, 'utf8'), patch.candidate.diff);
+      // The report says how far the project's tests can judge a change at the patched lines.
+      const strength = v.mutationScore!;
+      assert.ok(strength, 'the mutation score of the tests around the patch was measured');
+      assert.ok(strength.killed <= strength.mutants);
+      if (strength.score !== null) assert.equal(strength.weak, strength.score < 50);
 
       // Independently: the diff applies with git, the example's own tests pass, the trigger no longer faults.
       const sandbox = copyExample(example);
