@@ -4,7 +4,7 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import dc from 'node:diagnostics_channel';
-import { IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { RecordedRequest } from '../model/request.js';
 import { redactBody, redactHeaders, redactUrl, type RedactionRules } from './redaction.js';
@@ -33,6 +33,7 @@ interface RequestStartMessage {
 }
 
 const kContext = Symbol('suture.request');
+const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 type WithContext = { [kContext]?: RequestContext };
 
@@ -61,13 +62,18 @@ export class RequestTracker {
   install(): void {
     dc.subscribe('http.server.request.start', this.onStart);
     dc.subscribe('http.server.response.finish', this.onFinish);
-    // The body is captured as Node pushes it into the request stream, so the app reads it unchanged
-    // and in its own time; a request that is not ours (an http client response) takes the fast path.
-    const push = IncomingMessage.prototype.push;
+  }
+
+  /**
+   * Captures the body as Node pushes it into this request's stream, so the app reads it unchanged
+   * and in its own time. Only requests whose method carries a body are wrapped: patching the
+   * shared prototype instead would slow every request's parser path, body or not.
+   */
+  private captureBody(request: IncomingMessage, ctx: RequestContext): void {
+    const push = request.push;
     const limit = this.bodyLimit;
-    IncomingMessage.prototype.push = function pushWithCapture(this: IncomingMessage & WithContext, chunk: unknown, encoding?: BufferEncoding) {
-      const ctx = this[kContext];
-      if (ctx !== undefined && chunk !== null) captureChunk(ctx, chunk, encoding, limit);
+    request.push = function pushWithCapture(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding) {
+      if (chunk !== null) captureChunk(ctx, chunk, encoding, limit);
       return push.call(this, chunk, encoding);
     };
   }
@@ -88,8 +94,8 @@ export class RequestTracker {
       durationMs: -1,
       faulted: false,
     };
-    (request as IncomingMessage & WithContext)[kContext] = ctx;
     (response as ServerResponse & WithContext)[kContext] = ctx;
+    if (!BODILESS.has(ctx.method)) this.captureBody(request, ctx);
     this.inFlight.add(ctx);
     // A draining worker answers what it has and lets each connection close behind its response.
     if (this.draining) response.shouldKeepAlive = false;
