@@ -24,7 +24,7 @@ function lineOf(text: string, offset: number): { line: number; column: number } 
 }
 
 /** Ranks statements by suspiciousness, mapped back to original sources, best first. */
-export function rankStatements(failing: Spectrum[], passing: Spectrum[], mapper = new SourceMapper(), limit = 30): SuspiciousStatement[] {
+export function rankStatements(failing: Spectrum[], passing: Spectrum[], mapper = new SourceMapper(), limit = 500): SuspiciousStatement[] {
   const counts = new Map<string, { file: string; index: number; failed: number; passed: number }>();
   const tally = (runs: Spectrum[], key: 'failed' | 'passed') => {
     for (const run of runs) {

@@ -77,7 +77,7 @@ export function separators(faulting: RecordedRequest[], normal: RecordedRequest[
       if (fk.size === 1 && fk.has('missing')) out.push({ feature: key, test: 'missing', describe: `${key} is missing` });
       else if (nk.size === 1 && !nk.has('missing')) {
         const expected = [...nk][0]!;
-        out.push({ feature: key, test: 'type', expected, describe: `${key} is not ${expected === 'array' ? 'an array' : `a ${expected}`}` });
+        out.push({ feature: key, test: 'type', expected, describe: `${key} is given but not ${expected === 'array' ? 'an array' : `a ${expected}`}` });
       }
       continue;
     }
@@ -198,11 +198,14 @@ function condition(sep: Separator, expr: string, numeric: boolean): string {
   switch (sep.test) {
     case 'missing':
       return `${expr} === undefined`;
-    case 'type':
-      if (sep.expected === 'array') return `!Array.isArray(${expr})`;
-      if (sep.expected === 'null') return `${expr} !== null`;
-      if (sep.expected === 'object') return `(typeof ${expr} !== 'object' || ${expr} === null)`;
-      return `typeof ${expr} !== '${sep.expected}'`;
+    case 'type': {
+      // Only a value that is there and of the wrong type: a missing optional field is another feature.
+      const present = `${expr} !== undefined && `;
+      if (sep.expected === 'array') return `${present}!Array.isArray(${expr})`;
+      if (sep.expected === 'null') return `${present}${expr} !== null`;
+      if (sep.expected === 'object') return `${present}(typeof ${expr} !== 'object' || ${expr} === null)`;
+      return `${present}typeof ${expr} !== '${sep.expected}'`;
+    }
     case 'below':
       return `!(${value} >= ${sep.bound})`;
   }

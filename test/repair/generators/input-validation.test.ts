@@ -23,9 +23,9 @@ describe('separators', () => {
       [request('POST', '/cart', { sku: 'A-1', qty: '3' }), request('POST', '/cart', { sku: 'B-2', qty: 'two' })],
       [request('POST', '/cart', { sku: 'A-1', qty: 3 }), request('POST', '/cart', { sku: 'C-9', qty: 1 })],
     );
-    assert.deepEqual(seps, [{ feature: 'body.qty', test: 'type', expected: 'number', describe: 'body.qty is not a number' }]);
+    assert.deepEqual(seps, [{ feature: 'body.qty', test: 'type', expected: 'number', describe: 'body.qty is given but not a number' }]);
     const arrays = separators([request('POST', '/tags', { tags: 'vip' })], [request('POST', '/tags', { tags: ['vip'] })]);
-    assert.deepEqual(arrays.map((s) => s.describe), ['body.tags is not an array']);
+    assert.deepEqual(arrays.map((s) => s.describe), ['body.tags is given but not an array']);
   });
 
   test('a zero or negative count, in the body or the query', () => {
