@@ -1,15 +1,12 @@
 // Resolves which store a command reads: --store, else the config's store, else the default.
 
-import path from 'node:path';
 import type { SutureConfig } from '../config/config.js';
-import { openStore } from '../store/open.js';
+import { openStore, storeFilePath } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
 /** The store's absolute file path, for processes that open it themselves. */
 export function storeFile(config: SutureConfig, flag: string | undefined): string {
-  const location = flag ?? config.store;
-  const file = location.startsWith('sqlite:') ? location.slice('sqlite:'.length).replace(/^\/\//, '') : location;
-  return path.resolve(flag ? process.cwd() : config.root, file);
+  return storeFilePath(flag ?? config.store, flag ? process.cwd() : config.root);
 }
 
 export function openConfiguredStore(config: SutureConfig, flag: string | undefined, mustExist: boolean): Store {

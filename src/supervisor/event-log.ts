@@ -3,7 +3,14 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SutureEvent } from '../model/event.js';
+import type { EventType, SutureEvent } from '../model/event.js';
+
+/** An event stamped now, without the fields that were left undefined (JSON would drop them anyway). */
+export function eventOf(type: EventType, fields: Record<string, unknown>): SutureEvent {
+  const event: SutureEvent = { ts: new Date().toISOString(), type, ...fields };
+  for (const key of Object.keys(event)) if (event[key] === undefined) delete event[key];
+  return event;
+}
 
 export class EventLog {
   private fd: number | null;

@@ -7,13 +7,13 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { SutureConfig } from '../config/config.js';
 import { FaultIntake } from '../diagnose/intake.js';
-import type { EventType, SutureEvent } from '../model/event.js';
+import type { EventType } from '../model/event.js';
 import type { FaultReport, ServiceSpec } from '../model/fault.js';
 import { isSensorMessage, type MetricsSample, type SensorMessage, type SensorSettings, type SupervisorMessage } from '../model/messages.js';
 import type { Store } from '../store/store.js';
 import { parseNodeCommand, SENSOR_URL, type NodeCommand } from './launch.js';
 import { CrashLoop } from './crash-loop.js';
-import type { EventLog } from './event-log.js';
+import { eventOf, type EventLog } from './event-log.js';
 import { HealQueue } from './heal-queue.js';
 
 /** The least time between two recycles of one worker slot, so a crash storm contains requests instead of churning processes. */
@@ -394,8 +394,7 @@ export class Supervisor extends EventEmitter {
   }
 
   private emitEvent(type: EventType, fields: Record<string, unknown>): void {
-    const event: SutureEvent = { ts: new Date().toISOString(), type, ...fields };
-    for (const key of Object.keys(event)) if (event[key] === undefined) delete event[key];
+    const event = eventOf(type, fields);
     this.options.events?.write(event);
     this.emit('event', event);
   }

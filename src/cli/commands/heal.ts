@@ -4,9 +4,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { heal } from '../../heal/heal.js';
-import type { EventType, SutureEvent } from '../../model/event.js';
+import type { EventType } from '../../model/event.js';
 import { cleanupAll } from '../../supervisor/cleanup.js';
-import { EventLog } from '../../supervisor/event-log.js';
+import { EventLog, eventOf } from '../../supervisor/event-log.js';
 import { bold, dim, green, patchDetail, patchesTable, red } from '../format.js';
 import { openConfiguredStore } from '../store-option.js';
 import { findIncident } from './incidents.js';
@@ -45,8 +45,7 @@ export function registerHeal(program: Command): void {
         const incident = await findIncident(store, id);
         const progress = opts.quiet || opts.json ? undefined : (line: string) => process.stderr.write(`${dim('heal')} ${line}\n`);
         const emit = (type: EventType, fields: Record<string, unknown>) => {
-          const event: SutureEvent = { ts: new Date().toISOString(), type, ...fields };
-          for (const key of Object.keys(event)) if (event[key] === undefined) delete event[key];
+          const event = eventOf(type, fields);
           if (toStdout) process.stdout.write(`${JSON.stringify(event)}\n`);
           else events?.write(event);
         };
