@@ -60,15 +60,23 @@ export interface SutureContender extends Contender {
 }
 
 /** `suture run --workers N -- <example command>`. */
-export async function startSuture(example: Example, workers: number, name = 'suture'): Promise<SutureContender> {
+/** `config`, when given, is written to a file and passed with --config, over the example's own settings. */
+export async function startSuture(example: Example, workers: number, name = 'suture', config?: Record<string, unknown>): Promise<SutureContender> {
   const port = await freePort();
   const dir = tempDir('suture');
+  const configArgs: string[] = [];
+  if (config) {
+    const own = path.join(example.dir, 'suture.config.json');
+    const merged = { ...(fs.existsSync(own) ? (JSON.parse(fs.readFileSync(own, 'utf8')) as Record<string, unknown>) : {}), ...config };
+    fs.writeFileSync(path.join(dir, 'suture.config.json'), JSON.stringify(merged));
+    configArgs.push('--config', path.join(dir, 'suture.config.json'));
+  }
   const eventsFile = path.join(dir, 'events.jsonl');
   const store = path.join(dir, 'suture.db');
   const proc = startProcess(
     name,
     process.execPath,
-    [SUTURE_BIN, 'run', '--workers', String(workers), '--port', String(port), '--quiet', '--events', eventsFile, '--store', store, '--', ...example.command],
+    [SUTURE_BIN, 'run', '--workers', String(workers), '--port', String(port), '--quiet', '--events', eventsFile, '--store', store, ...configArgs, '--', ...example.command],
     { cwd: example.dir, env: baseEnv(port) },
   );
   await healthy(example, port, proc);

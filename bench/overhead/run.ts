@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { loadExample } from '../../src/examples.js';
 import { startPlain, startSuture, type Contender } from '../lib/contenders.js';
-import { BENCH_DIR, freePort, machine, median, REPO_DIR, runBenchmark } from '../lib/processes.js';
+import { BENCH_DIR, cpuMicros, freePort, machine, median, REPO_DIR, runBenchmark } from '../lib/processes.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -58,6 +58,8 @@ async function startSink(): Promise<{ port: number; stats: { exports: number; by
 
 interface Trial {
   rps: number;
+  /** Server CPU (every process of the contender) per request, microseconds: steadier than throughput on a noisy machine. */
+  cpuPerRequest: number;
   p99: number;
   errors: number;
   non2xx: number;
@@ -98,12 +100,14 @@ runBenchmark(async () => {
   const specs: ContenderSpec[] = [
     { name: 'node', start: () => startPlain(example), trials: [] },
     { name: 'suture run -w 1', start: () => startSuture(example, 1), trials: [] },
+    // The same, tracing request context from the start, as a service that has faulted is run.
+    { name: 'suture, traced', start: () => startSuture(example, 1, 'suture', { recording: { traceContext: 'always' } }), trials: [] },
     { name: 'node + otel auto', start: () => startPlain(example, ['--import', OTEL_SETUP], otelEnv, 'otel'), trials: [] },
   ];
 
   const req = example.json;
   console.log(`Throughput overhead — example "${example.name}", ${req.method} ${req.path}, autocannon ${connections} connections, one worker each`);
-  console.log('compared: bare node | suture run --workers 1 (supervisor + cluster round-robin + sensor) | node --import bench/overhead/otel-setup.mjs (OpenTelemetry auto-instrumentation, ESM hook + register)');
+  console.log('compared: bare node | suture run --workers 1 (supervisor + cluster round-robin + sensor; request context traced from the first fault on, the default) | the same with recording.traceContext "always" | node --import bench/overhead/otel-setup.mjs (OpenTelemetry auto-instrumentation, ESM hook + register)');
   console.log(`OpenTelemetry: SDK defaults (BatchSpanProcessor, all default auto-instrumentations), spans exported as OTLP/HTTP protobuf to a discarding sink on 127.0.0.1:${sink.port}`);
   console.log(`${rounds} rounds × ${seconds} s (after ${warmup} s warm-up), contenders interleaved, a fresh process per trial; medians compared`);
   console.log(`machine: ${machine()}, ${new Date().toISOString()}`);
@@ -117,11 +121,14 @@ runBenchmark(async () => {
       const c = await spec.start();
       try {
         if (warmup > 0) await load(c.port, warmup);
+        const pids = await c.pids();
+        const cpuBefore = cpuMicros(pids);
         const r = await load(c.port, seconds);
-        const trial: Trial = { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+        const cpuPerRequest = (cpuMicros(pids) - cpuBefore) / Math.max(1, r.requests.total);
+        const trial: Trial = { rps: r.requests.average, cpuPerRequest, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
         spec.trials.push(trial);
         console.log(
-          `round ${round + 1}  ${spec.name.padEnd(17)} ${trial.rps.toFixed(0).padStart(7)} req/s  p99 ${String(trial.p99).padStart(4)} ms` +
+          `round ${round + 1}  ${spec.name.padEnd(17)} ${trial.rps.toFixed(0).padStart(7)} req/s  p99 ${String(trial.p99).padStart(4)} ms  ${trial.cpuPerRequest.toFixed(1).padStart(6)} µs CPU/req` +
             (trial.errors || trial.non2xx ? `  (${trial.errors} errors, ${trial.non2xx} non-2xx)` : ''),
         );
       } finally {
@@ -134,14 +141,20 @@ runBenchmark(async () => {
   // Two views of the same trials: the ratio of medians, and the median of each round's ratio (the
   // contenders of one round ran minutes apart at most, so background load hits them alike).
   const bare = median(specs[0]!.trials.map((t) => t.rps));
+  // CPU per request is the steadier view on a shared machine: bare node's CPU over the contender's, so 1.0 is free.
+  const bareCpu = median(specs[0]!.trials.map((t) => t.cpuPerRequest));
   console.log('');
-  console.log(`${'contender'.padEnd(17)} ${'median req/s'.padStart(12)}  ${'vs node'.padStart(7)}  ${'per-round ratios (median, range)'.padStart(32)}  ${'median p99'.padStart(10)}`);
+  console.log(`${'contender'.padEnd(17)} ${'median req/s'.padStart(12)}  ${'vs node'.padStart(7)}  ${'per-round ratios (median, range)'.padStart(32)}  ${'median p99'.padStart(10)}  ${'CPU/req'.padStart(9)}  ${'bare/CPU'.padStart(8)}`);
   for (const spec of specs) {
     const rps = median(spec.trials.map((t) => t.rps));
     const p99 = median(spec.trials.map((t) => t.p99));
     const perRound = spec.trials.map((t, i) => t.rps / specs[0]!.trials[i]!.rps);
     const range = `${median(perRound).toFixed(3)} (${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)})`;
-    console.log(`${spec.name.padEnd(17)} ${rps.toFixed(0).padStart(12)}  ${(rps / bare).toFixed(3).padStart(7)}  ${range.padStart(32)}  ${`${p99} ms`.padStart(10)}`);
+    const cpu = median(spec.trials.map((t) => t.cpuPerRequest));
+    console.log(
+      `${spec.name.padEnd(17)} ${rps.toFixed(0).padStart(12)}  ${(rps / bare).toFixed(3).padStart(7)}  ${range.padStart(32)}  ${`${p99} ms`.padStart(10)}` +
+        `  ${`${cpu.toFixed(1)} µs`.padStart(9)}  ${(bareCpu / cpu).toFixed(3).padStart(8)}`,
+    );
   }
   console.log('');
   console.log(`OpenTelemetry exported ${sink.stats.exports} OTLP requests (${(sink.stats.bytes / 1024 / 1024).toFixed(1)} MiB) to the sink`);

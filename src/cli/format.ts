@@ -26,6 +26,7 @@ export function describeEvent(e: SutureEvent): string | null {
       if (e.state === 'serving') return green(`serving: workers ${(e.workers as number[]).join(', ')}${e.port ? ` on port ${e.port}` : ''}`);
       if (e.state === 'failing') return red(String(e.reason));
       if (e.state === 'stopping') return `stopping (${e.reason}): draining in-flight requests`;
+      if (e.state === 'tracing') return `tracing request context from now on (${String(e.reason)})`;
       return null;
     case 'worker':
       if (e.action === 'exit' && !e.expected) return yellow(`worker ${e.pid} died (${e.signal ? `signal ${e.signal}` : `code ${e.code}`})`);

@@ -17,12 +17,34 @@ export interface RecordingConfig {
   samplePerInterval: number;
   requestsPerIncident: number;
   trafficPerRoute: number;
+  /** When workers start tracing each request's async context; see SensorSettings.traceContext. */
+  traceContext: 'always' | 'on-fault';
+}
+
+export interface CanaryConfig {
+  /** Workers restarted on the patched code first; the rest are the baseline they are compared with. */
+  workers: number;
+  /** Shortest comparison window, and the longest before the canary is judged on what it has. */
+  windowMs: number;
+  maxWindowMs: number;
+  /** Requests the canary must have answered before it can be promoted. */
+  minRequests: number;
 }
 
 export interface PolicyConfig {
+  /** `propose`: patches wait for a person; `auto`: a validated patch inside the limits rolls out by canary. */
   mode: 'propose' | 'auto';
+  /** Largest patch (lines added plus removed) that may be deployed. */
   maxDiffLines: number;
+  /** Patch kinds that may be deployed. */
+  kinds: string[];
+  /** Files a deployed patch may edit (globs relative to the root); null: the repair's `sources`. */
+  paths: string[] | null;
+  /** Raise live shields automatically within a second of an incident's first fault. */
   shields: boolean;
+  /** How long a live shield stays up unless a patch for its incident is promoted first. */
+  shieldTtlMs: number;
+  canary: CanaryConfig;
 }
 
 export interface HealConfig {
@@ -78,9 +100,18 @@ export function defaultConfig(root: string): SutureConfig {
       redactFields: [...DEFAULT_SENSOR_SETTINGS.redactFields],
       bufferSize: DEFAULT_SENSOR_SETTINGS.bufferSize,
       samplePerInterval: DEFAULT_SENSOR_SETTINGS.samplePerInterval,
+      traceContext: DEFAULT_SENSOR_SETTINGS.traceContext,
       ...DEFAULT_STORE_LIMITS,
     },
-    policy: { mode: 'propose', maxDiffLines: 40, shields: true },
+    policy: {
+      mode: 'propose',
+      maxDiffLines: 40,
+      kinds: ['guard', 'input-validation', 'error-virtualisation', 'mutation'],
+      paths: null,
+      shields: true,
+      shieldTtlMs: 30 * 60_000,
+      canary: { workers: 1, windowMs: 10_000, maxWindowMs: 60_000, minRequests: 50 },
+    },
     heal: { auto: true, candidateTimeoutMs: 60_000, mutationScore: true },
     store: DEFAULT_STORE_PATH,
     events: null,
@@ -158,8 +189,23 @@ const SHAPE = section({
     samplePerInterval: int(0),
     requestsPerIncident: int(1),
     trafficPerRoute: int(0),
+    traceContext: oneOf('always', 'on-fault'),
   }),
-  policy: section({ mode: oneOf('propose', 'auto'), maxDiffLines: int(1), shields: bool }),
+  policy: section({
+    mode: oneOf('propose', 'auto'),
+    maxDiffLines: int(1),
+    kinds: (v, where) => {
+      const list = strings(v, where) as string[];
+      const known = ['guard', 'input-validation', 'error-virtualisation', 'mutation'];
+      const bad = list.find((k) => !known.includes(k));
+      if (bad !== undefined) throw new ConfigError(`${where} has unknown patch kind "${bad}" (known: ${known.join(', ')})`);
+      return list;
+    },
+    paths: (v, where) => (v === null ? null : strings(v, where)),
+    shields: bool,
+    shieldTtlMs: int(1000),
+    canary: section({ workers: int(1), windowMs: int(1000), maxWindowMs: int(1000), minRequests: int(1) }),
+  }),
   heal: section({ auto: bool, candidateTimeoutMs: int(1000), mutationScore: bool }),
   store: str,
   events: strOrNull,
@@ -178,14 +224,23 @@ export function resolveConfig(raw: unknown, root: string, file: string | null): 
   }
   const base = defaultConfig(root);
   const merged: SutureConfig = { ...base, file, root };
-  for (const [key, value] of Object.entries(checked)) {
-    const current = (base as unknown as Record<string, unknown>)[key];
-    (merged as unknown as Record<string, unknown>)[key] =
-      current && typeof current === 'object' && !Array.isArray(current) && value && typeof value === 'object' && !Array.isArray(value)
-        ? { ...current, ...value }
-        : value;
+  const out = mergeSettings(merged as unknown as Record<string, unknown>, checked) as unknown as SutureConfig;
+  if (out.policy.canary.maxWindowMs < out.policy.canary.windowMs) {
+    throw new ConfigError(`${label}: policy.canary.maxWindowMs (${out.policy.canary.maxWindowMs}) must not be below policy.canary.windowMs (${out.policy.canary.windowMs})`);
   }
-  return merged;
+  return out;
+}
+
+const isSection = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Settings given override defaults key by key, at every depth; lists replace. */
+function mergeSettings(base: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(given)) {
+    const current = base[key];
+    out[key] = isSection(current) && isSection(value) ? mergeSettings(current, value) : value;
+  }
+  return out;
 }
 
 /** The build command: the configured one, else `npm run build` when package.json has a build script. */

@@ -125,7 +125,7 @@ export class Oracle {
   static async start(service: ServiceSpec, options: OracleOptions = {}): Promise<Oracle> {
     const cmd = parseNodeCommand(service.command);
     const port = await freePort();
-    const sensor: SensorSettings = { ...DEFAULT_SENSOR_SETTINGS, ...options.sensor, containment: 'continue' };
+    const sensor: SensorSettings = { ...DEFAULT_SENSOR_SETTINGS, ...options.sensor, containment: 'continue', traceContext: 'always' };
     const coverageDir = options.coverage ? fs.mkdtempSync(path.join(os.tmpdir(), 'suture-coverage-')) : null;
     const child = spawn(
       process.execPath,

@@ -17,6 +17,8 @@ export interface Frame {
 export type FaultOrigin = 'uncaughtException' | 'unhandledRejection';
 
 /** What a sensor reports for one uncaught error. Stack is raw (unmapped) text. */
+export type FaultAttribution = 'context' | 'dispatch' | 'only-in-flight' | 'none';
+
 export interface FaultReport {
   origin: FaultOrigin;
   errorClass: string;
@@ -26,6 +28,14 @@ export interface FaultReport {
   request?: RecordedRequest;
   /** Whether the sensor answered that request with a 500 (false when headers had already gone out). */
   answered500: boolean;
+  /**
+   * How the request was found: its traced async context; the request being dispatched when the
+   * throw happened; the only request in flight; or not at all (`none`: the requests in flight at
+   * that moment are answered 500 if still open after a grace period).
+   */
+  attribution: FaultAttribution;
+  /** Whether the worker was tracing async context when the fault happened. */
+  traced: boolean;
   pid: number;
   at: number;
 }

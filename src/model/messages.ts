@@ -35,7 +35,9 @@ export type SupervisorMessage =
   /** Stop accepting, finish in-flight requests, then exit. */
   | { suture: 'drain'; timeoutMs: number }
   /** Oracle only: write V8 coverage collected since the last take, then reset it. */
-  | { suture: 'take-coverage'; seq: number };
+  | { suture: 'take-coverage'; seq: number }
+  /** Start tracing each request's async context (the service has faulted). */
+  | { suture: 'trace-context' };
 
 export function isSensorMessage(msg: unknown): msg is SensorMessage {
   return typeof msg === 'object' && msg !== null && typeof (msg as { suture?: unknown }).suture === 'string';
@@ -57,6 +59,12 @@ export interface SensorSettings {
   samplePerInterval: number;
   /** Metrics interval, milliseconds. */
   intervalMs: number;
+  /**
+   * Trace each request's async context from the start (`always`), or only once the service has
+   * faulted (`on-fault`): on Node 20 the promise hooks behind that context cost most of the
+   * sensor's CPU, and a healthy service never needs it.
+   */
+  traceContext: 'always' | 'on-fault';
 }
 
 export const DEFAULT_SENSOR_SETTINGS: SensorSettings = {
@@ -67,6 +75,7 @@ export const DEFAULT_SENSOR_SETTINGS: SensorSettings = {
   bufferSize: 256,
   samplePerInterval: 20,
   intervalMs: 1000,
+  traceContext: 'on-fault',
 };
 
 export const REDACTED = '[REDACTED]';

@@ -1,11 +1,21 @@
 // Catches what would kill the worker (uncaught exceptions, unhandled rejections), answers the
 // request that raised it with a 500 so its client is not left hanging, and reports the fault.
+//
+// The request is found through its traced async context. Before the worker traces (a service that
+// has not faulted yet), a throw during dispatch belongs to the request being dispatched, and a
+// fault with one request in flight to that request; otherwise the requests in flight are suspects,
+// and any still open after a grace period, which the faulting one will be, is answered 500.
 
-import type { FaultOrigin, FaultReport } from '../model/fault.js';
-import type { RequestTracker } from './requests.js';
+import type { ServerResponse } from 'node:http';
+import type { FaultAttribution, FaultOrigin, FaultReport } from '../model/fault.js';
+import type { RequestContext, RequestTracker } from './requests.js';
 import { connected, send } from './link.js';
 
 const BODY_500 = JSON.stringify({ error: 'Internal Server Error' });
+/** Long enough for healthy in-flight requests to finish; the faulting one never will. */
+export const SUSPECT_GRACE_MS = 5_000;
+/** Frames of Node's HTTP server that sit under a request handler called synchronously. */
+const DISPATCH_FRAME = /\bparserOnIncoming \(node:_http_server/;
 
 function describe(error: unknown): { errorClass: string; message: string; stack: string } {
   if (error instanceof Error) {
@@ -14,34 +24,68 @@ function describe(error: unknown): { errorClass: string; message: string; stack:
   return { errorClass: error === null ? 'null' : typeof error, message: String(error), stack: '' };
 }
 
+/** Answers a request the app can no longer answer. Returns whether a 500 went out. */
+function answer500(ctx: RequestContext): boolean {
+  const res: ServerResponse | null = ctx.res;
+  if (res === null || res.destroyed) return false;
+  if (!res.headersSent) {
+    res.statusCode = 500;
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('connection', 'close');
+    res.end(BODY_500);
+    return true;
+  }
+  // Half a response is worse than none: cut it so the client sees the failure.
+  res.destroy();
+  return false;
+}
+
+/** Finds the faulting request without a traced context, when that can be done soundly. */
+function untracedRequest(tracker: RequestTracker, stack: string): { ctx?: RequestContext; attribution: FaultAttribution } {
+  const last = tracker.lastStarted;
+  if (last !== undefined && last.res !== null && DISPATCH_FRAME.test(stack)) return { ctx: last, attribution: 'dispatch' };
+  tracker.sweep();
+  if (tracker.inFlight.size === 1) {
+    const [only] = tracker.inFlight;
+    return { ctx: only!, attribution: 'only-in-flight' };
+  }
+  return { attribution: 'none' };
+}
+
+function answerSuspectsLater(tracker: RequestTracker): void {
+  const suspects = [...tracker.inFlight];
+  if (suspects.length === 0) return;
+  setTimeout(() => {
+    for (const ctx of suspects) {
+      if (ctx.res === null) continue;
+      ctx.faulted = true;
+      answer500(ctx);
+      tracker.settle(ctx, 500);
+    }
+  }, SUSPECT_GRACE_MS).unref();
+}
+
 export function installFaultHandlers(tracker: RequestTracker): void {
   const onFault = (error: unknown, origin: FaultOrigin): void => {
-    const ctx = tracker.current();
+    const described = describe(error);
+    const traced = tracker.tracing;
+    let ctx = tracker.current();
+    let attribution: FaultAttribution = 'context';
+    if (ctx === undefined) {
+      if (traced) attribution = 'none';
+      else ({ ctx, attribution } = untracedRequest(tracker, described.stack));
+    }
     let answered500 = false;
     if (ctx !== undefined) {
       ctx.faulted = true;
-      const res = ctx.res;
-      if (res !== null && !res.destroyed) {
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.setHeader('content-type', 'application/json');
-          res.setHeader('connection', 'close');
-          res.end(BODY_500);
-          answered500 = true;
-        } else {
-          // Half a response is worse than none: cut it so the client sees the failure.
-          res.destroy();
-        }
-      }
+      answered500 = answer500(ctx);
       tracker.settle(ctx, 500);
+    } else if (!traced) {
+      answerSuspectsLater(tracker);
     }
-    const fault: FaultReport = {
-      origin,
-      ...describe(error),
-      answered500,
-      pid: process.pid,
-      at: Date.now(),
-    };
+    // From the first fault on, every request is traced.
+    tracker.tracing = true;
+    const fault: FaultReport = { origin, ...described, answered500, attribution, traced, pid: process.pid, at: Date.now() };
     if (ctx !== undefined) fault.request = tracker.record(ctx);
     if (connected()) send({ suture: 'fault', fault });
     else process.stderr.write(`[suture sensor] contained ${origin}: ${fault.stack || fault.message}\n`);

@@ -37,6 +37,7 @@ function install(): void {
     settings.bufferSize,
     redactionRules(settings.redactHeaders, settings.redactFields),
   );
+  tracker.tracing = settings.traceContext === 'always';
   tracker.install();
   trackServers();
   installFaultHandlers(tracker);
@@ -52,6 +53,7 @@ function install(): void {
       const m = msg as unknown as SupervisorMessage;
       if (m.suture === 'drain') drain(tracker, m.timeoutMs);
       else if (m.suture === 'take-coverage') takeCoverage(m.seq);
+      else if (m.suture === 'trace-context') tracker.tracing = true;
     });
     // An orphaned worker is a bug: when the supervisor goes, so do we.
     process.on('disconnect', () => drain(tracker, 5_000));

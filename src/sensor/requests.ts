@@ -39,6 +39,13 @@ type WithContext = { [kContext]?: RequestContext };
 
 export class RequestTracker {
   readonly als = new AsyncLocalStorage<RequestContext>();
+  /**
+   * Whether each request enters its own async context. Off until the service faults (or always,
+   * by setting): on Node 20 the promise hooks behind AsyncLocalStorage run for every promise.
+   */
+  tracing = false;
+  /** The request whose start was published last: a synchronous throw in dispatch belongs to it. */
+  lastStarted: RequestContext | undefined;
   /** Recently finished requests, oldest overwritten first. */
   private readonly ring: (RequestContext | undefined)[];
   private ringNext = 0;
@@ -99,7 +106,8 @@ export class RequestTracker {
     this.inFlight.add(ctx);
     // A draining worker answers what it has and lets each connection close behind its response.
     if (this.draining) response.shouldKeepAlive = false;
-    this.als.enterWith(ctx);
+    this.lastStarted = ctx;
+    if (this.tracing) this.als.enterWith(ctx);
   };
 
   private readonly onFinish = (message: unknown): void => {

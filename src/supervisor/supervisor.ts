@@ -45,6 +45,8 @@ export interface SupervisorOptions {
   events?: EventLog | null;
   /** The store's file: with it, new incidents are healed while the service runs (config `heal.auto`). */
   storePath?: string;
+  /** Trace request context from the first worker on, even with `recording.traceContext: "on-fault"` (the service has faulted before). */
+  traceFromStart?: boolean;
 }
 
 export type SupervisorState = 'starting' | 'serving' | 'failing' | 'stopping' | 'stopped';
@@ -60,6 +62,7 @@ export function sensorSettings(config: SutureConfig): SensorSettings {
     bufferSize: r.bufferSize,
     samplePerInterval: r.samplePerInterval,
     intervalMs: 1000,
+    traceContext: r.traceContext,
   };
 }
 
@@ -81,6 +84,9 @@ export class Supervisor extends EventEmitter {
   readonly latestMetrics = new Map<number, MetricsSample>();
   failure: string | null = null;
   private readonly heals: HealQueue | null;
+  /** Whether workers trace each request's async context (from the start, or since the first fault). */
+  tracing: boolean;
+  private readonly awaitingRequest = new Set<string>();
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -101,6 +107,7 @@ export class Supervisor extends EventEmitter {
     this.crashLoop = new CrashLoop(config.crashLoop);
     this.slots = new Array(config.workers).fill(null);
     this.lastRecycle = new Array(config.workers).fill(0);
+    this.tracing = config.recording.traceContext === 'always' || options.traceFromStart === true;
   }
 
   /** Starts the workers; resolves once every slot is listening, or rejects when the service fails before that. */
@@ -144,7 +151,7 @@ export class Supervisor extends EventEmitter {
   private fork(slot: number, replaces?: WorkerState): WorkerState {
     const { config } = this.options;
     const env: Record<string, string> = {
-      SUTURE_SENSOR: JSON.stringify(sensorSettings(config)),
+      SUTURE_SENSOR: JSON.stringify({ ...sensorSettings(config), traceContext: this.tracing ? 'always' : 'on-fault' }),
       SUTURE_WORKER_SLOT: String(slot),
     };
     if (config.port !== null) env.PORT = String(config.port);
@@ -204,6 +211,7 @@ export class Supervisor extends EventEmitter {
   private onSensorMessage(ws: WorkerState, msg: SensorMessage): void {
     switch (msg.suture) {
       case 'fault':
+        if (!msg.fault.traced) this.startTracing(msg.fault.pid);
         this.faultQueue = this.faultQueue.then(() => this.onFault(ws, msg.fault)).catch((err: unknown) => {
           this.emit('warning', `could not record a fault: ${(err as Error).message}`);
         });
@@ -219,12 +227,22 @@ export class Supervisor extends EventEmitter {
         break;
       case 'hello':
         ws.ready = true;
+        // A worker forked just before the first fault has missed the word to trace.
+        if (this.tracing) this.sendTo(ws, { suture: 'trace-context' });
         // A drain decided before the sensor could hear it is delivered now.
         if (ws.phase === 'draining') this.sendDrain(ws);
         break;
       case 'drained':
         break;
     }
+  }
+
+  /** The service has faulted: every worker, and every worker started from now on, traces request context. */
+  private startTracing(faultedPid: number): void {
+    if (this.tracing) return;
+    this.tracing = true;
+    for (const ws of this.workers) if (ws.ready && ws.pid !== faultedPid) this.sendTo(ws, { suture: 'trace-context' });
+    this.emitEvent('service', { state: 'tracing', reason: `first fault, in worker ${faultedPid}` });
   }
 
   private async onFault(ws: WorkerState, fault: FaultReport): Promise<void> {
@@ -236,6 +254,7 @@ export class Supervisor extends EventEmitter {
       incident: incident.id,
       pid: fault.pid,
       origin: fault.origin,
+      attribution: fault.attribution,
       errorClass: fault.errorClass,
       message: fault.message,
       location,
@@ -248,8 +267,11 @@ export class Supervisor extends EventEmitter {
         signature: incident.signature,
         location,
       });
-      this.heals?.enqueue(incident.id);
     }
+    // Healing needs a request to replay: an incident opened by a fault no request was found for
+    // waits for its next occurrence, which is traced.
+    if (fault.request && (opened || this.awaitingRequest.delete(incident.id))) this.heals?.enqueue(incident.id);
+    else if (opened) this.awaitingRequest.add(incident.id);
     if (fault.request) {
       this.emitEvent('shield', {
         incident: incident.id,
@@ -294,11 +316,14 @@ export class Supervisor extends EventEmitter {
   }
 
   private sendDrain(ws: WorkerState): void {
-    const message: SupervisorMessage = { suture: 'drain', timeoutMs: this.options.config.shutdownTimeoutMs };
+    this.sendTo(ws, { suture: 'drain', timeoutMs: this.options.config.shutdownTimeoutMs });
+  }
+
+  private sendTo(ws: WorkerState, message: SupervisorMessage): void {
     try {
       ws.worker.send(message);
     } catch {
-      // the channel is already gone; the kill timer still ends the process
+      // the channel is already gone: the worker is exiting, and its kill timer or exit handler deals with it
     }
   }
 

@@ -66,6 +66,8 @@ export interface StartOptions {
   waitServing?: boolean;
   /** Heal new incidents while running (default false: most tests are about serving). */
   heal?: boolean;
+  /** Settings merged over the service folder's own config. */
+  config?: Record<string, unknown>;
 }
 
 const running = new Set<RunningSuture>();
@@ -77,7 +79,7 @@ export async function startSuture(options: StartOptions): Promise<RunningSuture>
   const eventsFile = path.join(dir, 'events.jsonl');
   // The service folder's own config, if any, with healing set as the test asks.
   const own = path.join(options.cwd, 'suture.config.json');
-  const config = { ...(fs.existsSync(own) ? JSON.parse(fs.readFileSync(own, 'utf8')) : {}), heal: { auto: options.heal ?? false } };
+  const config = { ...(fs.existsSync(own) ? JSON.parse(fs.readFileSync(own, 'utf8')) : {}), ...options.config, heal: { auto: options.heal ?? false } };
   const configFile = path.join(dir, 'suture.config.json');
   fs.writeFileSync(configFile, JSON.stringify(config));
   const child = spawn(

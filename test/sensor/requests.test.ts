@@ -13,6 +13,7 @@ import { RequestTracker, type RequestContext } from '../../src/sensor/requests.j
 const BODY_LIMIT = 64;
 const tracker = new RequestTracker(BODY_LIMIT, 32, redactionRules(DEFAULT_SENSOR_SETTINGS.redactHeaders, DEFAULT_SENSOR_SETTINGS.redactFields));
 // install() patches IncomingMessage.prototype.push and subscribes to diagnostics_channel: once per process.
+tracker.tracing = true;
 tracker.install();
 
 type Route = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;

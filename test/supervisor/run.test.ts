@@ -14,7 +14,7 @@ const get = (port: number, p: string) => sendExampleRequest(port, { method: 'GET
 
 describe('suture run', () => {
   test('a crashing request gets a 500 while the same worker finishes its other in-flight requests', async () => {
-    const run = await startSuture({ cwd: SERVICES, command: ['node', 'slow.mjs'], workers: 1 });
+    const run = await startSuture({ cwd: SERVICES, command: ['node', 'slow.mjs'], workers: 1, config: { recording: { traceContext: 'always' } } });
     const slow = Array.from({ length: 5 }, () => get(run.port, '/slow?ms=600'));
     await new Promise((r) => setTimeout(r, 150));
     const crash = await get(run.port, '/crash');
@@ -26,6 +26,52 @@ describe('suture run', () => {
     const shield = run.events().find((e) => e.type === 'shield' && e.action === 'contain');
     assert.equal(shield?.answered, 500);
     assert.equal(await run.stop(), 0);
+  });
+
+  test('before its first fault a service is not traced; that fault is still contained, and every later one is traced to its request', async () => {
+    const run = await startSuture({ cwd: SERVICES, command: ['node', 'slow.mjs'], workers: 2 });
+    // Several requests in flight in one worker: without a traced context, the fault's request cannot be told apart.
+    const slow = Array.from({ length: 4 }, () => get(run.port, '/slow?ms=600'));
+    await new Promise((r) => setTimeout(r, 150));
+    const first = get(run.port, '/crash');
+    for (const res of await Promise.all(slow)) assert.deepEqual([res.status, res.body], [200, '{"slept":600}']);
+    // The faulting request is the one still open after the grace period: it gets a 500, not a dropped connection.
+    assert.equal((await first).status, 500);
+    await waitFor('tracing to start', () => run.events().some((e) => e.type === 'service' && e.state === 'tracing'));
+    const firstFault = run.events().find((e) => e.type === 'fault')!;
+    assert.equal(firstFault.request, undefined);
+    // Every worker now traces: with requests in flight again, the next crash is answered at once and recorded with its request.
+    const slowAgain = Array.from({ length: 4 }, () => get(run.port, '/slow?ms=400'));
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await get(run.port, '/crash');
+    assert.equal(second.status, 500);
+    for (const res of await Promise.all(slowAgain)) assert.equal(res.status, 200);
+    const faults = run.events().filter((e) => e.type === 'fault');
+    assert.equal(faults.length, 2);
+    assert.equal(faults[1]!.attribution, 'context');
+    assert.deepEqual(faults[1]!.request, { method: 'GET', url: '/crash' });
+    assert.equal(await run.stop(), 0);
+  });
+
+  test('before tracing, a throw during dispatch and a fault with one request in flight are still traced to their request', async () => {
+    const run = await startSuture({ cwd: SERVICES, command: ['node', 'slow.mjs'], workers: 1, config: { containment: 'continue' } });
+    const slow = Array.from({ length: 3 }, () => get(run.port, '/slow?ms=500'));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await get(run.port, '/boom?page=7')).status, 500);
+    for (const res of await Promise.all(slow)) assert.equal(res.status, 200);
+    await waitFor('the fault event', () => run.events().some((e) => e.type === 'fault'));
+    const dispatch = run.events().find((e) => e.type === 'fault')!;
+    assert.equal(dispatch.attribution, 'dispatch');
+    assert.deepEqual(dispatch.request, { method: 'GET', url: '/boom?page=7' });
+    assert.equal(await run.stop(), 0);
+
+    const alone = await startSuture({ cwd: SERVICES, command: ['node', 'slow.mjs'], workers: 1, config: { containment: 'continue' } });
+    assert.equal((await get(alone.port, '/crash')).status, 500);
+    await waitFor('the fault event', () => alone.events().some((e) => e.type === 'fault'));
+    const only = alone.events().find((e) => e.type === 'fault')!;
+    assert.equal(only.attribution, 'only-in-flight');
+    assert.deepEqual(only.request, { method: 'GET', url: '/crash' });
+    assert.equal(await alone.stop(), 0);
   });
 
   test('normal traffic keeps being answered while crashes are contained and workers recycled', async () => {

@@ -56,7 +56,9 @@ async function run(commandArgs: string[], opts: RunOptions): Promise<number> {
 
   const store = openConfiguredStore(config, opts.store, false);
   const events = config.events ? new EventLog(path.resolve(process.cwd(), config.events)) : null;
-  const supervisor = new Supervisor({ config, store, events, storePath: storeFile(config, opts.store) });
+  // A service that has faulted before is traced from its first request.
+  const traceFromStart = (await store.listIncidents()).some((i) => i.service.cwd === config.root);
+  const supervisor = new Supervisor({ config, store, events, storePath: storeFile(config, opts.store), traceFromStart });
   const print = (line: string) => process.stderr.write(`${dim('suture')} ${line}\n`);
   supervisor.on('event', (e: SutureEvent) => {
     if (opts.quiet) return;
