@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { StoreError } from '../store/store.js';
 import { CommandError } from '../supervisor/launch.js';
+import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerHeal } from './commands/heal.js';
 import { registerIncidents } from './commands/incidents.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerHeal(program);
   registerMutate(program);
   registerDemo(program);
+  registerAudit(program);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({
       outputError: (text, write) => write(`suture ${cmd.name()}: ${oneLine(text)} (see suture ${cmd.name()} --help)\n`),

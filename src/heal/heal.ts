@@ -4,10 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildCommand, type SutureConfig } from '../config/config.js';
+import { recordAudit } from '../deploy/audit.js';
 import { spectrumOf, type Spectrum } from '../diagnose/coverage.js';
 import { localisation } from '../diagnose/localise.js';
 import { Oracle, type ReplayResponse } from '../diagnose/oracle.js';
 import { FaultIntake } from '../diagnose/intake.js';
+import { AUTOMATIC_ACTOR, type AuditInput } from '../model/audit.js';
 import type { EventType } from '../model/event.js';
 import type { Incident, ReproStatus } from '../model/fault.js';
 import type { Candidate, Diagnosis, HealReport, Patch, Validation } from '../model/repair.js';
@@ -210,12 +212,74 @@ export async function heal(incidentId: string, options: HealOptions): Promise<He
     }
     await store.savePatch(patch);
     report.patch = patch;
+    await recordAudit(store, validatedEntry(incident.id, report, patch.validation));
+    await recordAudit(store, {
+      action: 'patch-proposed',
+      actor: AUTOMATIC_ACTOR,
+      incident: incident.id,
+      patch: patch.id,
+      summary: `proposed patch ${patch.id} (${best.candidate.kind}, ${best.candidate.diffLines} diff line(s)): ${best.candidate.description}`,
+      evidence: {
+        status: patch.status,
+        kind: best.candidate.kind,
+        description: best.candidate.description,
+        diffFile: path.relative(config.root, diffFile),
+        diffLines: best.candidate.diffLines,
+        files: [...new Set(best.candidate.edits.map((e) => e.file))],
+        secondsToPatch: Math.round(patch.secondsToPatch * 10) / 10,
+      },
+    });
     emit('patch', { incident: incident.id, patch: patch.id, kind: best.candidate.kind, description: best.candidate.description, file: path.relative(config.root, diffFile), status: 'proposed', mutationScore: patch.validation.mutationScore?.score ?? undefined, weakTests: patch.validation.mutationScore?.weak || undefined });
   } else {
     report.note = report.candidates === 0 ? 'no candidate could be generated for this fault' : 'no candidate passed validation';
+    if (report.validated > 0) await recordAudit(store, validatedEntry(incident.id, report, undefined));
   }
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/** The audit entry for one heal's validation: how many candidates passed, and the evidence for the best (or why the top ones failed). */
+function validatedEntry(incident: string, report: HealReport, best: Validation | undefined): AuditInput {
+  const counts = { candidates: report.candidates, validated: report.validated, passed: report.passed };
+  const top = report.ranked[0];
+  if (!best || !top) {
+    return {
+      action: 'candidate-validated',
+      actor: AUTOMATIC_ACTOR,
+      incident,
+      summary: `none of ${report.validated} candidate(s) passed validation`,
+      evidence: { ...counts, rejected: report.ranked.slice(0, 5).map((r) => ({ candidate: r.candidate.id, kind: r.candidate.kind, reason: r.validation.reason })) },
+    };
+  }
+  const c = top.candidate;
+  const check = (r: Validation['trigger']) => ({ total: r.total, failed: r.failed, statuses: r.statuses });
+  return {
+    action: 'candidate-validated',
+    actor: AUTOMATIC_ACTOR,
+    incident,
+    summary:
+      `${report.passed} of ${report.validated} candidate(s) passed; best ${c.kind} ${c.id}: tests ${best.tests.ok ? 'pass' : 'fail'}, ` +
+      `trigger fixed ${best.trigger.total - best.trigger.failed}/${best.trigger.total}, normal responses unchanged ${best.behaviour.preserved}/${best.behaviour.total}, ` +
+      `variants ${best.variants.total - best.variants.failed}/${best.variants.total}` +
+      (best.mutationScore ? `, mutation score ${best.mutationScore.score === null ? 'n/a' : `${best.mutationScore.score}%`}` : ''),
+    evidence: {
+      ...counts,
+      best: {
+        candidate: c.id,
+        kind: c.kind,
+        description: c.description,
+        diffLines: c.diffLines,
+        build: best.build ? { ok: best.build.ok } : undefined,
+        tests: { ok: best.tests.ok, baselineRed: best.tests.baselineRed },
+        trigger: check(best.trigger),
+        earlier: check(best.earlier),
+        variants: { total: best.variants.total, failed: best.variants.failed },
+        traffic: { compared: best.behaviour.total, preserved: best.behaviour.preserved },
+        mutationScore: best.mutationScore ?? null,
+        durationMs: best.durationMs,
+      },
+    },
+  };
 }
 
 /** The original lines around a candidate's change (1-based, per file relative to the root): its hunk, with the diff's 3 lines of context. */

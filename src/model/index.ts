@@ -4,3 +4,4 @@ export * from './fault.js';
 export * from './event.js';
 export * from './messages.js';
 export * from './repair.js';
+export * from './audit.js';

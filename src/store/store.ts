@@ -1,6 +1,7 @@
 // The one interface every stage uses to keep state. SQLite is the embedded default; the interface
 // is async so that a PostgreSQL backend for fleets can sit behind it unchanged.
 
+import type { AuditEntry, AuditHead, AuditInput } from '../model/audit.js';
 import type { FaultOrigin, Frame, Incident, ReproStatus, ServiceSpec } from '../model/fault.js';
 import type { Candidate, Diagnosis, Patch, PatchStatus, Validation } from '../model/repair.js';
 import type { RecordedRequest } from '../model/request.js';
@@ -53,6 +54,15 @@ export interface Store {
   setPatchStatus(id: string, status: PatchStatus): Promise<void>;
   getPatch(id: string): Promise<Patch | undefined>;
   listPatches(): Promise<Patch[]>;
+  /**
+   * Appends one audit entry, chained to the last one, and moves the trail's head to it. Atomic and
+   * serialised across processes: two writers never fork the chain.
+   */
+  appendAudit(input: AuditInput): Promise<AuditEntry>;
+  /** Audit entries oldest first; with `incident`, only that incident's. */
+  listAudit(options?: { incident?: string }): Promise<AuditEntry[]>;
+  /** Every audit entry and the head, read at one instant (what verification needs). */
+  auditTrail(): Promise<{ entries: AuditEntry[]; head: AuditHead | undefined }>;
   close(): Promise<void>;
 }
 

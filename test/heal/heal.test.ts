@@ -7,9 +7,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { verifyAudit } from '../../src/deploy/audit.js';
 import { Oracle } from '../../src/diagnose/oracle.js';
 import { listExamples, type Example } from '../../src/examples.js';
 import type { HealReport } from '../../src/model/repair.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { createSandbox, type Sandbox } from '../../src/validate/sandbox.js';
 import { EXAMPLES, recordIncident, stopAll, suture, tempDir } from '../helpers/suture.js';
 
@@ -59,6 +61,27 @@ describe('suture heal: every crash kind gets a validated patch', () => {
       assert.ok(strength.killed <= strength.mutants);
       if (strength.score !== null) assert.equal(strength.weak, strength.score < 50);
 
+      // The heal left its audit entries: the validation that chose the patch, then the proposal.
+      const audit = SqliteStore.open(store, { mustExist: true });
+      try {
+        const entries = (await audit.listAudit({ incident: id })).filter((e) => e.action === 'candidate-validated' || e.action === 'patch-proposed');
+        assert.deepEqual(entries.map((e) => [e.action, e.actor]), [
+          ['candidate-validated', 'suture'],
+          ['patch-proposed', 'suture'],
+        ]);
+        const best = (entries[0]!.evidence as { passed: number; best: { candidate: string; traffic: { compared: number }; mutationScore: unknown } });
+        assert.equal(best.passed, report.passed);
+        assert.equal(best.best.candidate, patch.id);
+        assert.equal(best.best.traffic.compared, v.behaviour.total);
+        assert.deepEqual(best.best.mutationScore, strength);
+        assert.equal(entries[1]!.patch, patch.id);
+        assert.equal((entries[1]!.evidence as { diffLines: number }).diffLines, patch.candidate.diffLines);
+        const { entries: all, head } = await audit.auditTrail();
+        assert.equal(verifyAudit(all, head).ok, true);
+      } finally {
+        await audit.close();
+      }
+
       // Independently: the diff applies with git, the example's own tests pass, the trigger no longer faults.
       const sandbox = copyExample(example);
       const copy = sandbox.dir;
@@ -104,6 +127,9 @@ describe('suture heal: failure paths', () => {
     const shown = JSON.parse(suture(['show', id, '--json', '--store', store], dir).stdout) as { reproduced: string; patches: unknown[] };
     assert.equal(shown.reproduced, 'never');
     assert.deepEqual(shown.patches, []);
+    // Nothing was validated or proposed, so the audit trail says neither.
+    const audit = JSON.parse(suture(['audit', '--json', '--incident', id, '--store', store], dir).stdout) as { action: string }[];
+    assert.deepEqual(audit.filter((e) => e.action === 'candidate-validated' || e.action === 'patch-proposed'), []);
   });
 
   test('a test suite that was red before any patch is compared against that baseline, and said so', async () => {

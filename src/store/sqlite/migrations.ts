@@ -57,4 +57,29 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX patches_by_incident ON patches(incident_id);
   `,
+  // The audit trail. No foreign keys: an entry must be writable whatever else the store holds, and
+  // must outlive anything it names. The triggers stop Suture's own code from rewriting history; they
+  // do not stop someone with the file (verification is what catches that).
+  `
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    incident_id TEXT,
+    patch_id TEXT,
+    summary TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_by_incident ON audit(incident_id, seq);
+  CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+  `,
 ];

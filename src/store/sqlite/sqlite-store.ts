@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { auditHash, GENESIS_HASH, type AuditEntry, type AuditHead, type AuditInput } from '../../model/audit.js';
 import type { Incident, ReproStatus } from '../../model/fault.js';
 import type { Candidate, Diagnosis, Patch, PatchStatus, Validation } from '../../model/repair.js';
 import { routeOf, type RecordedRequest } from '../../model/request.js';
@@ -31,6 +32,33 @@ interface IncidentRow {
   location: string | null;
   reproduced: ReproStatus;
   service: string;
+}
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  action: AuditEntry['action'];
+  actor: string;
+  incident_id: string | null;
+  patch_id: string | null;
+  summary: string;
+  evidence: string;
+  prev: string;
+  hash: string;
+}
+
+function auditEntryOf(r: AuditRow): AuditEntry {
+  let evidence: Record<string, unknown>;
+  try {
+    evidence = JSON.parse(r.evidence) as Record<string, unknown>;
+  } catch {
+    // Edited into something that is not JSON: still listed (its hash then fails verification), never a crash.
+    evidence = { unreadable: r.evidence };
+  }
+  const entry: AuditEntry = { seq: r.seq, at: r.at, action: r.action, actor: r.actor, summary: r.summary, evidence, prev: r.prev, hash: r.hash };
+  if (r.incident_id !== null) entry.incident = r.incident_id;
+  if (r.patch_id !== null) entry.patch = r.patch_id;
+  return entry;
 }
 
 export interface OpenOptions {
@@ -264,6 +292,57 @@ export class SqliteStore implements Store {
   async listPatches(): Promise<Patch[]> {
     const rows = this.db.prepare('SELECT patch FROM patches ORDER BY created_at DESC').all() as { patch: string }[];
     return rows.map((r) => JSON.parse(r.patch) as Patch);
+  }
+
+  async appendAudit(input: AuditInput): Promise<AuditEntry> {
+    const append = this.db.transaction((): AuditEntry => {
+      // The head, not the newest row, says where the chain goes on: were the newest rows removed,
+      // the next entry leaves a gap that verification sees, instead of quietly reusing their numbers.
+      const head =
+        (this.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as AuditHead | undefined) ??
+        (this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as AuditHead | undefined);
+      const unhashed: Omit<AuditEntry, 'hash'> = {
+        seq: (head?.seq ?? 0) + 1,
+        at: new Date().toISOString(),
+        action: input.action,
+        actor: input.actor,
+        summary: input.summary,
+        // Kept as JSON gives it back, so the hash of what is read equals the hash of what was written.
+        evidence: JSON.parse(JSON.stringify(input.evidence ?? {})) as Record<string, unknown>,
+        prev: head?.hash ?? GENESIS_HASH,
+      };
+      if (input.incident !== undefined) unhashed.incident = input.incident;
+      if (input.patch !== undefined) unhashed.patch = input.patch;
+      const entry: AuditEntry = { ...unhashed, hash: auditHash(unhashed) };
+      this.db
+        .prepare('INSERT INTO audit (seq, at, action, actor, incident_id, patch_id, summary, evidence, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(entry.seq, entry.at, entry.action, entry.actor, entry.incident ?? null, entry.patch ?? null, entry.summary, JSON.stringify(entry.evidence), entry.prev, entry.hash);
+      this.db
+        .prepare('INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash')
+        .run(entry.seq, entry.hash);
+      return entry;
+    });
+    // IMMEDIATE takes the write lock before the head is read: the supervisor, a heal process and
+    // the CLI appending at once are serialised, so no two entries ever claim the same predecessor.
+    return append.immediate();
+  }
+
+  async listAudit(options: { incident?: string } = {}): Promise<AuditEntry[]> {
+    const rows =
+      options.incident === undefined
+        ? (this.db.prepare('SELECT * FROM audit ORDER BY seq').all() as AuditRow[])
+        : (this.db.prepare('SELECT * FROM audit WHERE incident_id = ? ORDER BY seq').all(options.incident) as AuditRow[]);
+    return rows.map(auditEntryOf);
+  }
+
+  async auditTrail(): Promise<{ entries: AuditEntry[]; head: AuditHead | undefined }> {
+    // One read transaction, one snapshot: an append landing between the two reads would otherwise
+    // look like a removed entry.
+    return this.db.transaction(() => {
+      const entries = (this.db.prepare('SELECT * FROM audit ORDER BY seq').all() as AuditRow[]).map(auditEntryOf);
+      const head = this.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as AuditHead | undefined;
+      return { entries, head };
+    })();
   }
 
   async close(): Promise<void> {
