@@ -4,8 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { StoreError } from '../store/store.js';
 import { CommandError } from '../supervisor/launch.js';
+import { DeployError } from '../deploy/apply.js';
+import { ControlError } from '../supervisor/control.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerHeal } from './commands/heal.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerMutate } from './commands/mutate.js';
@@ -30,6 +33,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerIncidents(program);
   registerHeal(program);
+  registerDeploy(program);
   registerMutate(program);
   registerDemo(program);
   registerAudit(program);
@@ -52,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return err.exitCode === 1 ? 2 : err.exitCode;
     }
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof StoreError || err instanceof CommandError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof StoreError || err instanceof CommandError || err instanceof DeployError || err instanceof ControlError) {
       const cmd = program.args[0];
       process.stderr.write(`suture${cmd && program.commands.some((c) => c.name() === cmd) ? ` ${cmd}` : ''}: ${err.message}\n`);
       return err instanceof UsageError ? err.exitCode : 1;

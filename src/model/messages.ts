@@ -21,6 +21,8 @@ export interface MetricsSample {
   requests: number;
   errors5xx: number;
   inFlight: number;
+  /** Durations (ms) of requests answered during the interval, most recent first, at most 200. */
+  latencies: number[];
 }
 
 export type SensorMessage =
@@ -37,7 +39,12 @@ export type SupervisorMessage =
   /** Oracle only: write V8 coverage collected since the last take, then reset it. */
   | { suture: 'take-coverage'; seq: number }
   /** Start tracing each request's async context (the service has faulted). */
-  | { suture: 'trace-context' };
+  | { suture: 'trace-context' }
+  /**
+   * Close each connection after its response for the next `ms`: keep-alive clients reconnect and
+   * the cluster's round robin spreads them over every worker, a new canary included.
+   */
+  | { suture: 'rebalance'; ms: number };
 
 export function isSensorMessage(msg: unknown): msg is SensorMessage {
   return typeof msg === 'object' && msg !== null && typeof (msg as { suture?: unknown }).suture === 'string';

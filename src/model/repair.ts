@@ -82,7 +82,47 @@ export interface Validation {
   durationMs: number;
 }
 
+/**
+ * proposed → approved (applied to the source tree) → deployed (promoted to every worker), or
+ * rolled-back (taken out again, by a canary's verdict or a person); a proposal may be rejected.
+ */
 export type PatchStatus = 'proposed' | 'approved' | 'rejected' | 'deployed' | 'rolled-back';
+
+/** How a patch was put into the source tree, so it can be taken out again. */
+export interface Deployment {
+  mode: 'git' | 'plain';
+  appliedAt: string;
+  /** Project-relative files the patch edits. */
+  files: string[];
+  branch?: string;
+  /** The branch (or commit, when HEAD was detached) the patch branch started from. */
+  baseBranch?: string;
+  baseCommit?: string;
+  commit?: string;
+}
+
+/** What a canary rollout concluded, and why. */
+export interface Rollout {
+  outcome: 'promoted' | 'rolled-back';
+  reason: string;
+  startedAt: string;
+  finishedAt: string;
+  canary: WindowStats;
+  baseline: WindowStats;
+}
+
+/** One group of workers over a canary window. */
+export interface WindowStats {
+  workers: number[];
+  requests: number;
+  errors5xx: number;
+  faults: number;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  loopDelayP99Ms: number | null;
+  /** Heap growth, bytes per second, by least squares over the window. */
+  heapSlope: number | null;
+}
 
 export interface Patch {
   id: string;
@@ -95,6 +135,10 @@ export interface Patch {
   diffFile: string;
   /** Seconds from the incident's first fault to this validated patch. */
   secondsToPatch: number;
+  deployment?: Deployment;
+  rollout?: Rollout;
+  /** Who approved, rejected or rolled it back last, and when. */
+  decidedBy?: { actor: string; at: string; action: string };
 }
 
 export interface HealReport {

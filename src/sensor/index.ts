@@ -3,6 +3,7 @@
 // and Suture's model types only.
 
 import v8 from 'node:v8';
+import { performance } from 'node:perf_hooks';
 import { DEFAULT_SENSOR_SETTINGS, isSensorMessage, type SensorSettings, type SupervisorMessage } from '../model/messages.js';
 import { drain, trackServers } from './drain.js';
 import { installFaultHandlers } from './faults.js';
@@ -54,6 +55,7 @@ function install(): void {
       if (m.suture === 'drain') drain(tracker, m.timeoutMs);
       else if (m.suture === 'take-coverage') takeCoverage(m.seq);
       else if (m.suture === 'trace-context') tracker.tracing = true;
+      else if (m.suture === 'rebalance') tracker.closeConnectionsUntil = performance.now() + m.ms;
     });
     // An orphaned worker is a bug: when the supervisor goes, so do we.
     process.on('disconnect', () => drain(tracker, 5_000));

@@ -7,6 +7,8 @@ import type { RequestTracker } from './requests.js';
 import { send } from './link.js';
 
 const NS_PER_MS = 1e6;
+/** Request durations shipped per interval: enough for a rank test between canary and baseline. */
+const LATENCIES_PER_INTERVAL = 200;
 
 export function startMetrics(tracker: RequestTracker, intervalMs: number, samplePerInterval: number): () => void {
   const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -38,6 +40,7 @@ export function startMetrics(tracker: RequestTracker, intervalMs: number, sample
       requests: tracker.finishedInInterval,
       errors5xx: tracker.errorsInInterval,
       inFlight: tracker.inFlight.size,
+      latencies: tracker.takeLatencies(LATENCIES_PER_INTERVAL),
     };
     loop.reset();
     gcCount = 0;

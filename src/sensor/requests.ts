@@ -53,10 +53,13 @@ export class RequestTracker {
   /** Requests settled into the ring so far, and how many of them a sample has already looked at. */
   private settled = 0;
   private sampledUpTo = 0;
+  private timedUpTo = 0;
   readonly inFlight = new Set<RequestContext>();
   finishedInInterval = 0;
   errorsInInterval = 0;
   draining = false;
+  /** performance.now() until which every response closes its connection (a rebalance); 0 when none. */
+  closeConnectionsUntil = 0;
 
   constructor(
     private readonly bodyLimit: number,
@@ -105,7 +108,7 @@ export class RequestTracker {
     if (!BODILESS.has(ctx.method)) this.captureBody(request, ctx);
     this.inFlight.add(ctx);
     // A draining worker answers what it has and lets each connection close behind its response.
-    if (this.draining) response.shouldKeepAlive = false;
+    if (this.draining || (this.closeConnectionsUntil !== 0 && ctx.start < this.closeConnectionsUntil)) response.shouldKeepAlive = false;
     this.lastStarted = ctx;
     if (this.tracing) this.als.enterWith(ctx);
   };
@@ -156,6 +159,19 @@ export class RequestTracker {
       if (!ctx.faulted) out.push(this.record(ctx));
     }
     this.sampledUpTo = this.settled;
+    return out;
+  }
+
+  /** Durations (ms) of up to `max` requests answered since the last call, most recent first: what a canary is judged on. */
+  takeLatencies(max: number): number[] {
+    const out: number[] = [];
+    const n = this.ring.length;
+    const fresh = Math.min(this.settled - this.timedUpTo, n);
+    for (let i = 1; i <= fresh && out.length < max; i++) {
+      const ctx = this.ring[(this.ringNext - i + n) % n]!;
+      if (ctx.status > 0) out.push(Math.round(ctx.durationMs * 100) / 100);
+    }
+    this.timedUpTo = this.settled;
     return out;
   }
 

@@ -15,10 +15,21 @@ import { parseNodeCommand, SENSOR_URL, type NodeCommand } from './launch.js';
 import { CrashLoop } from './crash-loop.js';
 import { eventOf, type EventLog } from './event-log.js';
 import { HealQueue } from './heal-queue.js';
+import { recordAudit } from '../deploy/audit.js';
+import { approvePatch } from '../deploy/decisions.js';
+import { judgePatch } from '../deploy/policy.js';
+import { AUTOMATIC_ACTOR } from '../model/audit.js';
+import type { Rollout } from '../model/repair.js';
+import { listenControl, type ControlRequest } from './control.js';
+import { runCanary, type RolloutHost, type RolloutProgress } from './rollout.js';
 
 /** The least time between two recycles of one worker slot, so a crash storm contains requests instead of churning processes. */
 const RECYCLE_COOLDOWN_MS = 2_000;
 const STDERR_TAIL_LINES = 20;
+/** Metric samples and faults kept for canary comparisons. */
+const HISTORY_MS = 3 * 60_000;
+/** How long a restarted slot may take to listen before the restart counts as failed. */
+const SLOT_START_TIMEOUT_MS = 60_000;
 
 type WorkerPhase = 'starting' | 'listening' | 'draining' | 'exited';
 
@@ -87,6 +98,10 @@ export class Supervisor extends EventEmitter {
   /** Whether workers trace each request's async context (from the start, or since the first fault). */
   tracing: boolean;
   private readonly awaitingRequest = new Set<string>();
+  private readonly history: MetricsSample[] = [];
+  private readonly faultLog: { pid: number; at: number }[] = [];
+  private rolloutRunning: string | null = null;
+  private control: { close(): Promise<void> } | null = null;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -97,7 +112,10 @@ export class Supervisor extends EventEmitter {
             cwd: config.root,
             store: options.storePath,
             configFile: config.file,
-            onEvent: ({ ts: _ts, type, ...fields }) => this.emitEvent(type, fields),
+            onEvent: ({ ts: _ts, type, ...fields }) => {
+              this.emitEvent(type, fields);
+              if (type === 'patch' && typeof fields.patch === 'string' && config.policy.mode === 'auto') void this.autoDeploy(fields.patch);
+            },
             onWarning: (message) => this.emit('warning', message),
           })
         : null;
@@ -128,7 +146,7 @@ export class Supervisor extends EventEmitter {
       pid: process.pid,
     });
     for (let slot = 0; slot < config.workers; slot++) this.fork(slot);
-    return new Promise((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const check = () => {
         if (this.state === 'failing' || this.state === 'stopped') {
           this.off('state', check);
@@ -193,6 +211,7 @@ export class Supervisor extends EventEmitter {
     ws.phase = 'listening';
     this.everListened = true;
     this.emitEvent('worker', { action: 'listening', pid: ws.pid, slot: ws.slot, port: address.port });
+    this.emit('worker-listening', ws);
     const old = ws.replaces;
     if (old) {
       // The replacement is serving: now the damaged worker may stop accepting and drain.
@@ -211,6 +230,8 @@ export class Supervisor extends EventEmitter {
   private onSensorMessage(ws: WorkerState, msg: SensorMessage): void {
     switch (msg.suture) {
       case 'fault':
+        this.faultLog.push({ pid: msg.fault.pid, at: Date.now() });
+        while (this.faultLog.length > 0 && this.faultLog[0]!.at < Date.now() - HISTORY_MS) this.faultLog.shift();
         if (!msg.fault.traced) this.startTracing(msg.fault.pid);
         this.faultQueue = this.faultQueue.then(() => this.onFault(ws, msg.fault)).catch((err: unknown) => {
           this.emit('warning', `could not record a fault: ${(err as Error).message}`);
@@ -218,6 +239,8 @@ export class Supervisor extends EventEmitter {
         break;
       case 'metrics':
         this.latestMetrics.set(msg.sample.pid, msg.sample);
+        this.history.push(msg.sample);
+        while (this.history.length > 0 && this.history[0]!.at < Date.now() - HISTORY_MS) this.history.shift();
         this.emit('metrics', msg.sample);
         if (msg.traffic.length > 0) {
           this.options.store.recordTraffic(msg.traffic).catch((err: unknown) => {
@@ -267,6 +290,13 @@ export class Supervisor extends EventEmitter {
         signature: incident.signature,
         location,
       });
+      await recordAudit(this.options.store, {
+        action: 'incident-opened',
+        actor: AUTOMATIC_ACTOR,
+        incident: incident.id,
+        summary: `${incident.errorClass}: ${incident.messagePattern}${location ? ` at ${location}` : ''}`,
+        evidence: { signature: incident.signature, origin: fault.origin, location: location ?? null, request: request ?? null, pid: fault.pid, attribution: fault.attribution },
+      }, (line) => this.emit('warning', line));
     }
     // Healing needs a request to replay: an incident opened by a fault no request was found for
     // waits for its next occurrence, which is traced.
@@ -334,6 +364,7 @@ export class Supervisor extends EventEmitter {
     this.workers.delete(ws);
     this.latestMetrics.delete(ws.pid);
     this.emitEvent('worker', { action: 'exit', pid: ws.pid, slot: ws.slot, code, signal, expected: phase === 'draining' });
+    this.emit('worker-exit', ws);
 
     if (phase === 'draining') {
       if (ws.replacedBy) {
@@ -394,6 +425,7 @@ export class Supervisor extends EventEmitter {
     this.restartTimers.clear();
     this.emitEvent('service', { state: 'stopping', reason });
     this.healsStopped = this.heals?.stop() ?? Promise.resolve();
+    void this.control?.close();
     for (const ws of this.workers) this.drainWorker(ws);
     this.exitCode = failing ? 1 : 0;
     this.maybeStopped();
@@ -416,6 +448,133 @@ export class Supervisor extends EventEmitter {
       this.emit('state', 'stopped');
       this.resolveDone(this.exitCode);
     });
+  }
+
+  /**
+   * Opens the control socket `suture approve` and `rollback` reach this run through. Refuses when
+   * another live run serves the same project.
+   */
+  async openControl(): Promise<void> {
+    this.control = await listenControl(this.options.config.root, (request, progress) => this.onControl(request, progress));
+  }
+
+  /** The pid serving each slot. */
+  slotPids(): number[] {
+    return this.slots.map((ws) => ws?.pid ?? -1);
+  }
+
+  /**
+   * Restarts one slot on the code now on disk: the replacement starts first and the old worker
+   * drains once it listens. Resolves with the new pid.
+   */
+  restartSlot(slot: number, reason: string): Promise<number> {
+    const old = this.slots[slot];
+    if (this.state === 'stopping' || this.state === 'stopped') return Promise.reject(new Error('the service is stopping'));
+    if (old && (old.phase !== 'listening' || old.recycling)) return Promise.reject(new Error(`worker slot ${slot} is already being replaced; try again`));
+    if (old) old.recycling = true;
+    this.emitEvent('worker', { action: 'restart-slot', slot, pid: old?.pid, reason });
+    const ws = old ? this.fork(slot, old) : this.fork(slot);
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off('worker-listening', onListening);
+        this.off('worker-exit', onExit);
+      };
+      const onListening = (w: WorkerState) => {
+        if (w !== ws) return;
+        done();
+        resolve(ws.pid);
+      };
+      const onExit = (w: WorkerState) => {
+        if (w !== ws) return;
+        done();
+        reject(new Error(`the new worker for slot ${slot} exited before it was serving${ws.stderrTail.length ? ` (${ws.stderrTail.slice(-1)[0]!.trim()})` : ''}`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`the new worker for slot ${slot} did not listen within ${SLOT_START_TIMEOUT_MS / 1000} s`));
+      }, SLOT_START_TIMEOUT_MS);
+      this.on('worker-listening', onListening);
+      this.on('worker-exit', onExit);
+    });
+  }
+
+  /** Restarts every slot in turn, each replacement serving before its predecessor drains. */
+  async restartAll(reason: string): Promise<number[]> {
+    const pids: number[] = [];
+    for (let slot = 0; slot < this.slots.length; slot++) pids.push(await this.restartSlot(slot, reason));
+    return pids;
+  }
+
+  /** Rolls out an approved patch by canary; one rollout at a time. */
+  async rollout(patchId: string, actor: string, progress: RolloutProgress): Promise<Rollout> {
+    if (this.state !== 'serving') throw new Error(`the service is ${this.state}; a canary needs it serving`);
+    if (this.rolloutRunning) throw new Error(`patch ${this.rolloutRunning} is being rolled out; wait for it to finish`);
+    const patch = await this.options.store.getPatch(patchId);
+    if (!patch) throw new Error(`no patch ${patchId} in the store this run uses`);
+    if (patch.status !== 'approved') throw new Error(`patch ${patchId} is ${patch.status}; only an approved patch is rolled out`);
+    this.rolloutRunning = patchId;
+    const supervisor = this;
+    const host: RolloutHost = {
+      config: this.options.config,
+      store: this.options.store,
+      slotPids: () => this.slotPids(),
+      restartSlot: (slot, reason) => this.restartSlot(slot, reason),
+      samplesSince: (since) => this.history.filter((s) => s.at >= since),
+      faultsSince: (since) => {
+        const counts = new Map<number, number>();
+        for (const f of this.faultLog) if (f.at >= since) counts.set(f.pid, (counts.get(f.pid) ?? 0) + 1);
+        return counts;
+      },
+      emitEvent: (type, fields) => this.emitEvent(type, fields),
+      rebalance: (pids, ms) => {
+        for (const ws of this.workers) if (ws.ready && pids.includes(ws.pid)) this.sendTo(ws, { suture: 'rebalance', ms });
+      },
+      get stopping() {
+        return supervisor.state === 'stopping' || supervisor.state === 'stopped';
+      },
+    };
+    try {
+      return await runCanary(host, patch, actor, (line) => {
+        this.emit('rollout-progress', line);
+        progress(line);
+      });
+    } finally {
+      this.rolloutRunning = null;
+    }
+  }
+
+  /** `policy.mode: auto`: a validated patch inside the policy is approved by Suture and rolled out. */
+  private async autoDeploy(patchId: string): Promise<void> {
+    const { config, store } = this.options;
+    try {
+      const patch = await store.getPatch(patchId);
+      if (!patch) return;
+      const verdict = judgePatch(patch, config.policy, config.sources);
+      if (!verdict.automatic) {
+        this.emitEvent('deploy', { incident: patch.incident, patch: patchId, phase: 'held', reason: verdict.reasons.join('; ') });
+        return;
+      }
+      await approvePatch(config, store, patchId, AUTOMATIC_ACTOR);
+      this.emitEvent('deploy', { incident: patch.incident, patch: patchId, phase: 'approved', actor: AUTOMATIC_ACTOR });
+      await this.rollout(patchId, AUTOMATIC_ACTOR, () => {});
+    } catch (err) {
+      this.emit('warning', `automatic deploy of patch ${patchId} stopped: ${(err as Error).message}`);
+    }
+  }
+
+  private async onControl(request: ControlRequest, progress: RolloutProgress): Promise<unknown> {
+    switch (request.op) {
+      case 'status':
+        return { state: this.state, pid: process.pid, workers: this.slotPids(), tracing: this.tracing, rollout: this.rolloutRunning };
+      case 'canary':
+        return this.rollout(request.patch, request.actor, progress);
+      case 'restart':
+        progress(`restarting ${this.slots.length} worker(s) one at a time (${request.reason})`);
+        return { workers: await this.restartAll(request.reason) };
+      default:
+        throw new Error(`unknown control request "${(request as { op: string }).op}"`);
+    }
   }
 
   private emitEvent(type: EventType, fields: Record<string, unknown>): void {

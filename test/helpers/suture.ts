@@ -68,6 +68,8 @@ export interface StartOptions {
   heal?: boolean;
   /** Settings merged over the service folder's own config. */
   config?: Record<string, unknown>;
+  /** An existing store to use (default: a new one in a temp dir). */
+  store?: string;
 }
 
 const running = new Set<RunningSuture>();
@@ -75,7 +77,7 @@ const running = new Set<RunningSuture>();
 export async function startSuture(options: StartOptions): Promise<RunningSuture> {
   const dir = tempDir();
   const port = await freePort();
-  const store = path.join(dir, 'suture.db');
+  const store = options.store ?? path.join(dir, 'suture.db');
   const eventsFile = path.join(dir, 'events.jsonl');
   // The service folder's own config, if any, with healing set as the test asks.
   const own = path.join(options.cwd, 'suture.config.json');

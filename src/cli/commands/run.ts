@@ -70,6 +70,12 @@ async function run(commandArgs: string[], opts: RunOptions): Promise<number> {
   });
   supervisor.on('warning', (message: string) => print(`warning: ${message}`));
 
+  try {
+    await supervisor.openControl();
+  } catch (err) {
+    // Two runs of one project (say on two ports) both serve; decisions reach the first.
+    if (!opts.quiet) print(`warning: ${(err as Error).message.replace(/; stop it first$/, '')}: approve and rollback will reach that run, not this one`);
+  }
   const onSignal = (signal: NodeJS.Signals) => void supervisor.stop(signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
