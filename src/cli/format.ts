@@ -40,6 +40,20 @@ export function describeEvent(e: SutureEvent): string | null {
       if (e.action === 'contain') return green(`contained: ${req(e.request)} answered ${e.answered}; other requests unaffected`);
       if (e.action === 'recycle' && e.phase === 'start') return `recycling worker ${e.pid}: replacement starting`;
       if (e.action === 'recycle' && e.phase === 'done') return green(`worker ${e.pid} drained and replaced by ${e.replacement ?? '?'}, no request dropped`);
+      if (e.action === 'raise') return green(`shield up for incident ${e.incident}: ${e.description}`) + dim(` (until ${e.expiresAt})`);
+      if (e.action === 'lift') return `shield ${e.shield} lifted: ${e.reason}`;
+      if (e.action === 'refused') return yellow(`no ${e.kind} shield for incident ${e.incident}: ${e.reason}`);
+      return null;
+    case 'deploy':
+      if (e.phase === 'canary') return `canary: patch ${e.patch} on ${e.workers} of ${e.of} worker(s)`;
+      if (e.phase === 'promote') return green(`canary passed for patch ${e.patch}: ${e.reason}; promoting`);
+      if (e.phase === 'done') return green(`patch ${e.patch} deployed to every worker in ${e.seconds} s`);
+      if (e.phase === 'approved') return `patch ${e.patch} approved by ${e.actor}`;
+      if (e.phase === 'held') return yellow(`patch ${e.patch} left for a person: ${e.reason}`);
+      return null;
+    case 'rollback':
+      if (e.phase === 'start') return red(`canary failed for patch ${e.patch}: ${e.reason}; rolling back`);
+      if (e.phase === 'done') return yellow(`patch ${e.patch} rolled back in ${e.seconds} s`);
       return null;
     case 'stop':
       return `stopped (exit ${e.code})`;

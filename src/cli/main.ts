@@ -13,6 +13,7 @@ import { registerHeal } from './commands/heal.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerMutate } from './commands/mutate.js';
 import { registerRun } from './commands/run.js';
+import { registerShields } from './commands/shields.js';
 import { UsageError } from './errors.js';
 
 export const VERSION = '0.1.0';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerIncidents(program);
   registerHeal(program);
   registerDeploy(program);
+  registerShields(program);
   registerMutate(program);
   registerDemo(program);
   registerAudit(program);

@@ -43,6 +43,17 @@ function repositoryOf(root: string): { top: string; prefix: string } | null {
   }
 }
 
+/**
+ * `git apply` for a project at `prefix` inside the repository. Run from the top with
+ * `--directory=<prefix>`: run from the subdirectory, git adds the prefix itself and `--directory`
+ * would add it a second time.
+ */
+function applierAt(repo: { top: string; prefix: string }): (flags: string[], diff: string) => string {
+  const git = gitIn(repo.top);
+  const directory = repo.prefix ? [`--directory=${repo.prefix.replace(/\/$/, '')}`] : [];
+  return (flags, diff) => git(['apply', ...flags, ...directory, '-'], diff);
+}
+
 export const branchFor = (patch: Pick<Patch, 'id'>): string => `suture/${patch.id}`;
 
 const filesOf = (patch: Patch): string[] => [...new Set(patch.candidate.edits.map((e) => e.file.split(path.sep).join('/')))];
@@ -79,13 +90,13 @@ export function applyPatch(root: string, patch: Patch, message: string, actor: s
     return { mode: 'plain', appliedAt, files };
   }
   const git = gitIn(root);
-  const directory = repo.prefix ? [`--directory=${repo.prefix.replace(/\/$/, '')}`] : [];
+  const apply = applierAt(repo);
   const dirty = git(['status', '--porcelain', '--', ...files]);
   if (dirty !== '') {
     throw new DeployError(`${files.join(', ')} ha${files.length === 1 ? 's' : 've'} uncommitted changes; commit or stash them, then approve again`);
   }
   try {
-    git(['apply', '--check', ...directory, '-'], patch.candidate.diff);
+    apply(['--check'], patch.candidate.diff);
   } catch (err) {
     throw new DeployError(`patch ${patch.id} no longer applies to ${files.join(', ')} (${(err as Error).message}); run \`suture heal ${patch.incident}\` again`);
   }
@@ -96,7 +107,7 @@ export function applyPatch(root: string, patch: Patch, message: string, actor: s
   if (baseBranch === 'HEAD') baseBranch = baseCommit;
   git(['checkout', '-q', '-b', branch]);
   try {
-    git(['apply', ...directory, '-'], patch.candidate.diff);
+    apply([], patch.candidate.diff);
     const paths = files.map((f) => path.join(root, f));
     git(['add', '--', ...paths]);
     const env = identityEnv(git, actor);
@@ -104,7 +115,8 @@ export function applyPatch(root: string, patch: Patch, message: string, actor: s
   } catch (err) {
     // Leave the user where they were.
     try {
-      git(['checkout', '-q', '--', ...files.map((f) => path.join(root, f))]);
+      // From HEAD, not the index: the failed commit may have staged the patched file already.
+      git(['checkout', '-q', 'HEAD', '--', ...files.map((f) => path.join(root, f))]);
     } catch {
       // nothing applied
     }
@@ -135,7 +147,7 @@ export function revertPatch(root: string, patch: Patch, deployment: Deployment, 
   const repo = repositoryOf(root);
   if (repo === null) throw new DeployError(`${root} is no longer a git repository; patch ${patch.id} was applied with git`);
   const git = gitIn(root);
-  const directory = repo.prefix ? [`--directory=${repo.prefix.replace(/\/$/, '')}`] : [];
+  const apply = applierAt(repo);
   const head = git(['rev-parse', 'HEAD']);
   const current = git(['rev-parse', '--abbrev-ref', 'HEAD']);
   const dirty = git(['status', '--porcelain', '--', ...files]);
@@ -144,11 +156,11 @@ export function revertPatch(root: string, patch: Patch, deployment: Deployment, 
     return { commit: git(['rev-parse', 'HEAD']) };
   }
   try {
-    git(['apply', '-R', '--check', ...directory, '-'], patch.candidate.diff);
+    apply(['-R', '--check'], patch.candidate.diff);
   } catch (err) {
     throw new DeployError(`patch ${patch.id} cannot be reversed: ${files.join(', ')} changed since it was applied (${(err as Error).message})`);
   }
-  git(['apply', '-R', ...directory, '-'], patch.candidate.diff);
+  apply(['-R'], patch.candidate.diff);
   if (dirty !== '') return {}; // the user's own uncommitted work is in these files: leave committing to them
   const paths = files.map((f) => path.join(root, f));
   git(['add', '--', ...paths]);

@@ -4,4 +4,5 @@ export * from './fault.js';
 export * from './event.js';
 export * from './messages.js';
 export * from './repair.js';
+export * from './shield.js';
 export * from './audit.js';

@@ -3,6 +3,7 @@
 
 import type { FaultReport } from './fault.js';
 import type { RecordedRequest } from './request.js';
+import type { Shield } from './shield.js';
 
 export interface MetricsSample {
   pid: number;
@@ -44,7 +45,10 @@ export type SupervisorMessage =
    * Close each connection after its response for the next `ms`: keep-alive clients reconnect and
    * the cluster's round robin spreads them over every worker, a new canary included.
    */
-  | { suture: 'rebalance'; ms: number };
+  | { suture: 'rebalance'; ms: number }
+  /** Raise an input filter now (execution transactions reach new workers through their settings). */
+  | { suture: 'shield'; shield: Shield }
+  | { suture: 'shield-lift'; id: string };
 
 export function isSensorMessage(msg: unknown): msg is SensorMessage {
   return typeof msg === 'object' && msg !== null && typeof (msg as { suture?: unknown }).suture === 'string';
@@ -72,6 +76,8 @@ export interface SensorSettings {
    * sensor's CPU, and a healthy service never needs it.
    */
   traceContext: 'always' | 'on-fault';
+  /** Live shields up when the worker starts. */
+  shields: Shield[];
 }
 
 export const DEFAULT_SENSOR_SETTINGS: SensorSettings = {
@@ -83,6 +89,7 @@ export const DEFAULT_SENSOR_SETTINGS: SensorSettings = {
   samplePerInterval: 20,
   intervalMs: 1000,
   traceContext: 'on-fault',
+  shields: [],
 };
 
 export const REDACTED = '[REDACTED]';

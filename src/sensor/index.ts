@@ -2,6 +2,7 @@
 // contains faults, samples health and obeys the supervisor. It imports nothing heavy: Node built-ins
 // and Suture's model types only.
 
+import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SENSOR_SETTINGS, isSensorMessage, type SensorSettings, type SupervisorMessage } from '../model/messages.js';
@@ -11,13 +12,17 @@ import { connected, send } from './link.js';
 import { startMetrics } from './metrics.js';
 import { redactionRules } from './redaction.js';
 import { RequestTracker } from './requests.js';
+import { liftShield, raiseShield } from './shields.js';
+import { installTransactions } from './transactions.js';
 
 export const SENSOR_VERSION = '1';
 
 function readSettings(): SensorSettings {
-  const raw = process.env.SUTURE_SENSOR;
+  let raw = process.env.SUTURE_SENSOR;
   if (!raw) return DEFAULT_SENSOR_SETTINGS;
   try {
+    // Settings too large for the environment (a transaction's source) come in a file.
+    if (raw.startsWith('@')) raw = readFileSync(raw.slice(1), 'utf8');
     return { ...DEFAULT_SENSOR_SETTINGS, ...(JSON.parse(raw) as Partial<SensorSettings>) };
   } catch {
     process.stderr.write('[suture sensor] SUTURE_SENSOR is not valid JSON; using default settings\n');
@@ -39,6 +44,8 @@ function install(): void {
     redactionRules(settings.redactHeaders, settings.redactFields),
   );
   tracker.tracing = settings.traceContext === 'always';
+  for (const shield of settings.shields) raiseShield(shield);
+  installTransactions(settings.shields.flatMap((s) => (s.kind === 'transaction' && s.transaction ? [s.transaction] : [])));
   tracker.install();
   trackServers();
   installFaultHandlers(tracker);
@@ -55,6 +62,8 @@ function install(): void {
       if (m.suture === 'drain') drain(tracker, m.timeoutMs);
       else if (m.suture === 'take-coverage') takeCoverage(m.seq);
       else if (m.suture === 'trace-context') tracker.tracing = true;
+      else if (m.suture === 'shield') raiseShield(m.shield);
+      else if (m.suture === 'shield-lift') liftShield(m.id);
       else if (m.suture === 'rebalance') tracker.closeConnectionsUntil = performance.now() + m.ms;
     });
     // An orphaned worker is a bug: when the supervisor goes, so do we.

@@ -27,6 +27,8 @@ export interface RolloutHost {
   emitEvent(type: 'deploy' | 'rollback', fields: Record<string, unknown>): void;
   /** Asks these workers to close their keep-alive connections for a while, so clients reconnect across every worker. */
   rebalance(pids: readonly number[], ms: number): void;
+  /** The patch is live everywhere: its incident's shields are no longer needed. */
+  liftShields(incident: string, reason: string): Promise<void>;
   /** The supervisor is stopping: give up. */
   readonly stopping: boolean;
 }
@@ -120,6 +122,7 @@ export async function runCanary(host: RolloutHost, patch: Patch, actor: string, 
       summary: `running on all ${slots} worker(s)`,
       evidence: { ...evidenceOf(patch), deployment: latest.deployment ?? null, rollout },
     });
+    await host.liftShields(patch.incident, `patch ${patch.id} promoted`);
     host.emitEvent('deploy', { incident: patch.incident, patch: patch.id, phase: 'done', status: 'deployed', seconds: Math.round((Date.now() - before) / 100) / 10 });
     progress(`deployed: patch ${patch.id} runs on all ${slots} worker(s)`);
     return rollout;

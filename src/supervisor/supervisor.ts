@@ -22,6 +22,8 @@ import { AUTOMATIC_ACTOR } from '../model/audit.js';
 import type { Rollout } from '../model/repair.js';
 import { listenControl, type ControlRequest } from './control.js';
 import { runCanary, type RolloutHost, type RolloutProgress } from './rollout.js';
+import { ShieldBoard } from './shields.js';
+import fs from 'node:fs';
 
 /** The least time between two recycles of one worker slot, so a crash storm contains requests instead of churning processes. */
 const RECYCLE_COOLDOWN_MS = 2_000;
@@ -74,6 +76,7 @@ export function sensorSettings(config: SutureConfig): SensorSettings {
     samplePerInterval: r.samplePerInterval,
     intervalMs: 1000,
     traceContext: r.traceContext,
+    shields: [],
   };
 }
 
@@ -102,6 +105,8 @@ export class Supervisor extends EventEmitter {
   private readonly faultLog: { pid: number; at: number }[] = [];
   private rolloutRunning: string | null = null;
   private control: { close(): Promise<void> } | null = null;
+  readonly shields: ShieldBoard;
+  private settingsFiles = 0;
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -126,6 +131,26 @@ export class Supervisor extends EventEmitter {
     this.slots = new Array(config.workers).fill(null);
     this.lastRecycle = new Array(config.workers).fill(0);
     this.tracing = config.recording.traceContext === 'always' || options.traceFromStart === true;
+    this.shields = new ShieldBoard({
+      config,
+      store: options.store,
+      broadcast: (message) => {
+        for (const ws of this.workers) if (ws.ready) this.sendTo(ws, message);
+      },
+      emitEvent: (fields) => this.emitEvent('shield', fields),
+      warn: (message) => this.emit('warning', message),
+      restartAll: (reason) => this.restartAll(reason),
+    });
+  }
+
+  /** What a new worker's sensor is told, through SUTURE_SENSOR (or a file it names, when too large for the environment). */
+  private sensorEnv(): string {
+    const settings = JSON.stringify({ ...sensorSettings(this.options.config), traceContext: this.tracing ? 'always' : 'on-fault', shields: this.shields.active() });
+    if (settings.length < 64 * 1024) return settings;
+    const file = path.join(this.options.config.root, '.suture', `sensor-settings-${process.pid}-${++this.settingsFiles}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, settings);
+    return `@${file}`;
   }
 
   /** Starts the workers; resolves once every slot is listening, or rejects when the service fails before that. */
@@ -169,7 +194,7 @@ export class Supervisor extends EventEmitter {
   private fork(slot: number, replaces?: WorkerState): WorkerState {
     const { config } = this.options;
     const env: Record<string, string> = {
-      SUTURE_SENSOR: JSON.stringify({ ...sensorSettings(config), traceContext: this.tracing ? 'always' : 'on-fault' }),
+      SUTURE_SENSOR: this.sensorEnv(),
       SUTURE_WORKER_SLOT: String(slot),
     };
     if (config.port !== null) env.PORT = String(config.port);
@@ -300,6 +325,10 @@ export class Supervisor extends EventEmitter {
     }
     // Healing needs a request to replay: an incident opened by a fault no request was found for
     // waits for its next occurrence, which is traced.
+    if (fault.request && this.options.config.policy.shields) {
+      // Raised beside the recycle, not after it: the next faulting request is refused, not contained.
+      void this.shields.raiseFor(incident).catch((err: unknown) => this.emit('warning', `could not raise a shield for incident ${incident.id}: ${(err as Error).message}`));
+    }
     if (fault.request && (opened || this.awaitingRequest.delete(incident.id))) this.heals?.enqueue(incident.id);
     else if (opened) this.awaitingRequest.add(incident.id);
     if (fault.request) {
@@ -426,6 +455,7 @@ export class Supervisor extends EventEmitter {
     this.emitEvent('service', { state: 'stopping', reason });
     this.healsStopped = this.heals?.stop() ?? Promise.resolve();
     void this.control?.close();
+    this.shields.stop();
     for (const ws of this.workers) this.drainWorker(ws);
     this.exitCode = failing ? 1 : 0;
     this.maybeStopped();
@@ -527,6 +557,7 @@ export class Supervisor extends EventEmitter {
         return counts;
       },
       emitEvent: (type, fields) => this.emitEvent(type, fields),
+      liftShields: (incident, reason) => this.shields.liftFor(incident, reason),
       rebalance: (pids, ms) => {
         for (const ws of this.workers) if (ws.ready && pids.includes(ws.pid)) this.sendTo(ws, { suture: 'rebalance', ms });
       },
@@ -566,7 +597,10 @@ export class Supervisor extends EventEmitter {
   private async onControl(request: ControlRequest, progress: RolloutProgress): Promise<unknown> {
     switch (request.op) {
       case 'status':
-        return { state: this.state, pid: process.pid, workers: this.slotPids(), tracing: this.tracing, rollout: this.rolloutRunning };
+        return { state: this.state, pid: process.pid, workers: this.slotPids(), tracing: this.tracing, rollout: this.rolloutRunning, shields: this.shields.active().map(({ transaction, ...s }) => ({ ...s, transaction: transaction ? { file: transaction.file, fn: transaction.fn, line: transaction.line } : undefined })) };
+      case 'shield-lift':
+        if (!(await this.shields.lift(request.shield, `lifted by ${request.actor}`, request.actor))) throw new Error(`no shield ${request.shield} is up; \`suture shields\` lists them`);
+        return { lifted: request.shield };
       case 'canary':
         return this.rollout(request.patch, request.actor, progress);
       case 'restart':

@@ -1,0 +1,99 @@
+// Input filters inside the worker: a request on a shielded route whose features match the filter is
+// answered 422 before the app sees it. Filters on the body hold the request back until its body has
+// arrived, then hand it to the app with the body replayed, unchanged. Until the first filter is
+// raised nothing is hooked: an unshielded service pays nothing.
+
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { featuresOf, matchesFilter, readsBody, SHIELD_STATUS, type Shield } from '../model/shield.js';
+import { routeOf } from '../model/request.js';
+
+/** A body larger than this is let through unscreened rather than held in memory. */
+const MAX_HELD_BYTES = 1024 * 1024;
+
+const filters = new Map<string, Shield[]>();
+let hooked = false;
+
+type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
+
+function refuse(res: ServerResponse, shield: Shield): void {
+  if (res.headersSent || res.destroyed) return;
+  res.statusCode = SHIELD_STATUS;
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('connection', 'close');
+  res.end(JSON.stringify({ error: 'request refused by a Suture shield: it matches the input of a known fault', shield: shield.id, incident: shield.incident }));
+}
+
+function firstMatch(shields: Shield[], url: string, body: string | undefined): Shield | undefined {
+  const features = featuresOf(url, body);
+  return shields.find((s) => matchesFilter(s.filter!, features));
+}
+
+/** Holds the body back from the app until it is complete, then decides. */
+function screenWithBody(server: http.Server, emit: Emit, req: IncomingMessage, res: ServerResponse, shields: Shield[]): boolean {
+  const push = req.push;
+  const held: { chunk: unknown; encoding?: BufferEncoding }[] = [];
+  let bytes = 0;
+  const release = (): void => {
+    req.push = push;
+    emit.call(server, 'request', req, res);
+    for (const h of held) push.call(req, h.chunk, h.encoding);
+  };
+  req.push = function hold(this: IncomingMessage, chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk === null) {
+      const body = Buffer.concat(held.map((h) => (Buffer.isBuffer(h.chunk) ? h.chunk : Buffer.from(String(h.chunk), h.encoding)))).toString('utf8');
+      const match = firstMatch(shields, req.url ?? '/', body);
+      if (match) {
+        req.push = push;
+        refuse(res, match);
+        return false;
+      }
+      release();
+      return push.call(req, null);
+    }
+    held.push({ chunk, encoding });
+    bytes += Buffer.isBuffer(chunk) ? chunk.length : String(chunk).length;
+    // Too large to hold: hand it over as it is.
+    if (bytes > MAX_HELD_BYTES) release();
+    return true;
+  } as typeof req.push;
+  return true;
+}
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  const emit = http.Server.prototype.emit as Emit;
+  http.Server.prototype.emit = function emitScreened(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'request' && filters.size > 0) {
+      const req = args[0] as IncomingMessage;
+      const res = args[1] as ServerResponse;
+      const shields = filters.get(routeOf(req.method ?? 'GET', req.url ?? '/'));
+      if (shields !== undefined) {
+        if (shields.some((s) => readsBody(s.filter!))) return screenWithBody(this, emit, req, res, shields);
+        const match = firstMatch(shields, req.url ?? '/', undefined);
+        if (match) {
+          refuse(res, match);
+          req.resume();
+          return true;
+        }
+      }
+    }
+    return emit.call(this, event, ...args);
+  } as typeof http.Server.prototype.emit;
+}
+
+export function raiseShield(shield: Shield): void {
+  if (shield.kind !== 'input-filter' || !shield.filter) return;
+  hook();
+  const list = (filters.get(shield.filter.route) ?? []).filter((s) => s.id !== shield.id);
+  list.push(shield);
+  filters.set(shield.filter.route, list);
+}
+
+export function liftShield(id: string): void {
+  for (const [route, list] of filters) {
+    const kept = list.filter((s) => s.id !== id);
+    if (kept.length === 0) filters.delete(route);
+    else filters.set(route, kept);
+  }
+}
