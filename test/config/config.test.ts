@@ -37,9 +37,27 @@ describe('loadConfig', () => {
     assert.equal(config.test, 'npm test');
     assert.equal(config.store, '.suture/suture.db');
     assert.deepEqual(config.crashLoop, { maxRestarts: 5, windowMs: 30_000, backoffMs: 100, maxBackoffMs: 5_000 });
-    assert.deepEqual(config.policy, { mode: 'propose', maxDiffLines: 40, shields: true });
+    assert.deepEqual(config.policy, {
+      mode: 'propose',
+      maxDiffLines: 40,
+      kinds: ['guard', 'input-validation', 'error-virtualisation', 'mutation'],
+      paths: null,
+      shields: true,
+      shieldTtlMs: 1_800_000,
+      canary: { workers: 1, windowMs: 10_000, maxWindowMs: 60_000, minRequests: 50 },
+    });
+    assert.equal(config.recording.traceContext, 'on-fault');
     assert.equal(config.recording.bodyLimit, 16 * 1024);
     assert.ok(config.recording.redactHeaders.includes('authorization'));
+  });
+
+  test('a policy that is not allowed is refused by name: an unknown patch kind, a canary window longer than its limit', async () => {
+    writeJson({ policy: { kinds: ['guard', 'rewrite-everything'] } });
+    const kinds = await configError(loadConfig(root));
+    assert.match(kinds.message, /policy\.kinds has unknown patch kind "rewrite-everything"/);
+    writeJson({ policy: { canary: { windowMs: 30_000, maxWindowMs: 10_000 } } });
+    const window = await configError(loadConfig(root));
+    assert.match(window.message, /policy\.canary\.maxWindowMs \(10000\) must not be below policy\.canary\.windowMs \(30000\)/);
   });
 
   test('fields in suture.config.json are merged over the defaults, nested sections field by field', async () => {
