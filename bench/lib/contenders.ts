@@ -57,6 +57,10 @@ export async function startPlain(example: Example, extraNodeArgs: string[] = [],
 export interface SutureContender extends Contender {
   eventsFile: string;
   events(): Record<string, unknown>[];
+  /** The store the run uses, for `suture approve --store` and friends. */
+  store: string;
+  /** The config file written for the run, when a config was given. */
+  configFile: string | null;
 }
 
 /** `suture run --workers N -- <example command>`. */
@@ -94,6 +98,8 @@ export async function startSuture(example: Example, workers: number, name = 'sut
     port,
     eventsFile,
     events,
+    store,
+    configFile: config ? path.join(dir, 'suture.config.json') : null,
     pids: async () => [proc.pid, ...workerPids()].filter(isAlive),
     async stop() {
       const problems: string[] = [];

@@ -4,7 +4,8 @@
 // Each signal gets a one-sided test (is the canary worse?) and a practical floor (worse by enough
 // to matter), so noise does not roll back a good patch and a real regression is not waved through:
 // - 5xx and faults: binomial tail of the canary's error count under the baseline's error rate;
-// - latency: Mann-Whitney U on per-request durations, and a median at least 1.5x the baseline's;
+// - latency: Mann-Whitney U on per-request durations, and a median at least 1.5x and 2 ms above the
+//   baseline's (a fresh process answers a fraction of a millisecond slower while its code warms up);
 // - event-loop delay: Mann-Whitney U on per-second p99s, at least 1.5x and 20 ms worse;
 // - heap: least-squares slope over the second half of a window of 20 s or more (a fresh process
 //   grows while it warms up), over 1 MiB/s faster than the baseline's.
@@ -14,6 +15,7 @@ import type { WindowStats } from '../model/repair.js';
 
 export const SIGNIFICANCE = 0.01;
 const LATENCY_RATIO = 1.5;
+const LATENCY_FLOOR_MS = 2;
 const LOOP_RATIO = 1.5;
 const LOOP_FLOOR_MS = 20;
 const HEAP_SLOPE_MARGIN = 1024 * 1024;
@@ -163,8 +165,7 @@ export function judgeCanary(canaryGroup: GroupWindow, baselineGroup: GroupWindow
   const baseLat = baselineGroup.samples.flatMap((s) => s.latencies ?? []);
   if (canaryLat.length >= 20 && baseLat.length >= 20 && canary.latencyP50Ms !== null && baseline.latencyP50Ms !== null) {
     const p = mannWhitneyGreater(canaryLat, baseLat);
-    const floor = Math.max(baseline.latencyP50Ms, 0.5);
-    if (p < SIGNIFICANCE && canary.latencyP50Ms > floor * LATENCY_RATIO) {
+    if (p < SIGNIFICANCE && canary.latencyP50Ms > baseline.latencyP50Ms * LATENCY_RATIO && canary.latencyP50Ms - baseline.latencyP50Ms > LATENCY_FLOOR_MS) {
       return out('rollback', `latency: canary p50 ${ms(canary.latencyP50Ms)} / p99 ${ms(canary.latencyP99Ms)} against baseline p50 ${ms(baseline.latencyP50Ms)} / p99 ${ms(baseline.latencyP99Ms)} (Mann-Whitney p=${p.toExponential(1)})`);
     }
   }

@@ -223,6 +223,15 @@ describe('judgeCanary', () => {
     assert.equal(v.verdict, 'promote', v.reason);
   });
 
+  test('lets a fresh canary a fraction of a millisecond slower through, even at 1.6x', () => {
+    // Measured in bench/rollout: a good patch's canary at p50 0.8 ms against a warm baseline at 0.5 ms.
+    const v = judgeCanary(canary({ latencyMs: 0.8 }), baseline({ latencyMs: 0.5 }), 10_000, LIMITS);
+    assert.equal(v.verdict, 'promote', v.reason);
+    const slow = judgeCanary(canary({ latencyMs: 3 }), baseline({ latencyMs: 0.5 }), 10_000, LIMITS);
+    assert.equal(slow.verdict, 'rollback', 'but 2.5 ms slower is a regression');
+    assert.match(slow.reason, /^latency/);
+  });
+
   test('judges latency only on 20 or more durations a side', () => {
     const v = judgeCanary(canary({ seconds: 1, requestsPerSecond: 19, latencyMs: 100 }), baseline({ seconds: 1 }), 1_000, LIMITS);
     assert.equal(v.verdict, 'wait', v.reason);
