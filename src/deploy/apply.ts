@@ -132,13 +132,14 @@ export function applyPatch(root: string, patch: Patch, message: string, actor: s
  * the tip of its branch and checked out (the branch stays, for the record); otherwise a commit that
  * reverses it. Elsewhere: the diff applied in reverse.
  */
-export function revertPatch(root: string, patch: Patch, deployment: Deployment, message: string, actor: string): { commit?: string } {
+export function revertPatch(root: string, patch: Patch, deployment: Deployment, message: string, actor: string): { commit?: string; alreadyOut?: true } {
   const files = filesOf(patch);
   if (deployment.mode === 'plain') {
     const git = gitIn(root, { GIT_CEILING_DIRECTORIES: path.dirname(root) });
     try {
       git(['apply', '-R', '--check', '-'], patch.candidate.diff);
     } catch (err) {
+      if (applies(() => git(['apply', '--check', '-'], patch.candidate.diff))) return { alreadyOut: true };
       throw new DeployError(`patch ${patch.id} cannot be reversed: ${files.join(', ')} changed since it was applied (${(err as Error).message})`);
     }
     git(['apply', '-R', '-'], patch.candidate.diff);
@@ -158,6 +159,8 @@ export function revertPatch(root: string, patch: Patch, deployment: Deployment, 
   try {
     apply(['-R', '--check'], patch.candidate.diff);
   } catch (err) {
+    // The patch is not in the working tree at all (say the user went back to the base branch): nothing to take out.
+    if (applies(() => apply(['--check'], patch.candidate.diff))) return { alreadyOut: true };
     throw new DeployError(`patch ${patch.id} cannot be reversed: ${files.join(', ')} changed since it was applied (${(err as Error).message})`);
   }
   apply(['-R'], patch.candidate.diff);
@@ -166,4 +169,13 @@ export function revertPatch(root: string, patch: Patch, deployment: Deployment, 
   git(['add', '--', ...paths]);
   gitIn(root, identityEnv(git, actor))(['commit', '-q', '--no-verify', '-F', '-', '--', ...paths], message);
   return { commit: git(['rev-parse', 'HEAD']) };
+}
+
+function applies(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
 }

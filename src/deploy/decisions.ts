@@ -152,8 +152,8 @@ export async function rollbackPatch(config: SutureConfig, store: Store, id: stri
     actor,
     incident: patch.incident,
     patch: id,
-    summary: `rolled back: ${reason}`,
-    evidence: { reason, deployment: patch.deployment, revertCommit: reverted.commit ?? null },
+    summary: reverted.alreadyOut ? `rolled back (the patch was already out of the working tree): ${reason}` : `rolled back: ${reason}`,
+    evidence: { reason, deployment: patch.deployment, revertCommit: reverted.commit ?? null, alreadyOut: reverted.alreadyOut ?? false },
   });
   return rolledBack;
 }

@@ -152,13 +152,15 @@ export function judgeCanary(canaryGroup: GroupWindow, baselineGroup: GroupWindow
   const out = (verdict: CanaryVerdict['verdict'], reason: string): CanaryVerdict => ({ verdict, reason, canary, baseline });
 
   // Errors: 5xx answers and faults, against the baseline's rate (with one error of prior, so a clean baseline is not a rate of zero).
-  const canaryErrors = canary.errors5xx + canary.faults;
+  // A fault whose request was answered 500 is in both counts: count it once.
+  const canaryErrors = Math.max(canary.errors5xx, canary.faults);
+  const baselineErrors = Math.max(baseline.errors5xx, baseline.faults);
   if (canaryErrors > 0) {
     const n = Math.max(canary.requests, canaryErrors);
-    const rate = (baseline.errors5xx + baseline.faults + 1) / (baseline.requests + 2);
+    const rate = (baselineErrors + 1) / (baseline.requests + 2);
     const p = binomialUpperTail(canaryErrors, n, rate);
     if (p < SIGNIFICANCE) {
-      return out('rollback', `error rate: canary ${canaryErrors}/${n} 5xx or faults against baseline ${baseline.errors5xx + baseline.faults}/${baseline.requests} (binomial p=${p.toExponential(1)})`);
+      return out('rollback', `error rate: canary ${canaryErrors}/${n} 5xx or faults against baseline ${baselineErrors}/${baseline.requests} (binomial p=${p.toExponential(1)})`);
     }
   }
   const canaryLat = canaryGroup.samples.flatMap((s) => s.latencies ?? []);

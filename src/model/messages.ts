@@ -42,10 +42,10 @@ export type SupervisorMessage =
   /** Start tracing each request's async context (the service has faulted). */
   | { suture: 'trace-context' }
   /**
-   * Close each connection after its response for the next `ms`: keep-alive clients reconnect and
+   * Close each connection open now after its next response, once: keep-alive clients reconnect and
    * the cluster's round robin spreads them over every worker, a new canary included.
    */
-  | { suture: 'rebalance'; ms: number }
+  | { suture: 'rebalance' }
   /** Raise an input filter now (execution transactions reach new workers through their settings). */
   | { suture: 'shield'; shield: Shield }
   | { suture: 'shield-lift'; id: string };

@@ -64,7 +64,7 @@ function install(): void {
       else if (m.suture === 'trace-context') tracker.tracing = true;
       else if (m.suture === 'shield') raiseShield(m.shield);
       else if (m.suture === 'shield-lift') liftShield(m.id);
-      else if (m.suture === 'rebalance') tracker.closeConnectionsUntil = performance.now() + m.ms;
+      else if (m.suture === 'rebalance') tracker.rebalanceFrom = performance.now();
     });
     // An orphaned worker is a bug: when the supervisor goes, so do we.
     process.on('disconnect', () => drain(tracker, 5_000));

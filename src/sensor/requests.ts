@@ -33,6 +33,8 @@ interface RequestStartMessage {
 }
 
 const kContext = Symbol('suture.request');
+/** performance.now() of the first request seen on a connection. */
+const kFirstSeen = Symbol('suture.firstSeen');
 const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 type WithContext = { [kContext]?: RequestContext };
@@ -58,8 +60,12 @@ export class RequestTracker {
   finishedInInterval = 0;
   errorsInInterval = 0;
   draining = false;
-  /** performance.now() until which every response closes its connection (a rebalance); 0 when none. */
-  closeConnectionsUntil = 0;
+  /**
+   * A rebalance: connections first seen before `rebalanceFrom` close after their next response, once
+   * each, so keep-alive clients reconnect and the cluster's round robin spreads them over every
+   * worker. 0 when none is asked for.
+   */
+  rebalanceFrom = 0;
 
   constructor(
     private readonly bodyLimit: number,
@@ -108,7 +114,9 @@ export class RequestTracker {
     if (!BODILESS.has(ctx.method)) this.captureBody(request, ctx);
     this.inFlight.add(ctx);
     // A draining worker answers what it has and lets each connection close behind its response.
-    if (this.draining || (this.closeConnectionsUntil !== 0 && ctx.start < this.closeConnectionsUntil)) response.shouldKeepAlive = false;
+    const socket = request.socket as typeof request.socket & { [kFirstSeen]?: number };
+    const firstSeen = (socket[kFirstSeen] ??= ctx.start);
+    if (this.draining || firstSeen < this.rebalanceFrom) response.shouldKeepAlive = false;
     this.lastStarted = ctx;
     if (this.tracing) this.als.enterWith(ctx);
   };

@@ -26,7 +26,7 @@ export interface RolloutHost {
   faultsSince(since: number): Map<number, number>;
   emitEvent(type: 'deploy' | 'rollback', fields: Record<string, unknown>): void;
   /** Asks these workers to close their keep-alive connections for a while, so clients reconnect across every worker. */
-  rebalance(pids: readonly number[], ms: number): void;
+  rebalance(pids: readonly number[]): void;
   /** The patch is live everywhere: its incident's shields are no longer needed. */
   liftShields(incident: string, reason: string): Promise<void>;
   /** The supervisor is stopping: give up. */
@@ -36,7 +36,6 @@ export interface RolloutHost {
 export type RolloutProgress = (line: string) => void;
 
 const TICK_MS = 1_000;
-const REBALANCE_MS = 1_000;
 /** With one worker there is no live baseline: the worker's own last minute on the old code stands in. */
 const HISTORY_BASELINE_MS = 60_000;
 
@@ -64,7 +63,7 @@ export async function runCanary(host: RolloutHost, patch: Patch, actor: string, 
   const canaryPids: number[] = [];
   for (const slot of canarySlots) canaryPids.push(await host.restartSlot(slot, `canary for patch ${patch.id}`));
   // Keep-alive clients stay on the workers they first reached: make them reconnect, so the canary gets its share.
-  host.rebalance(host.slotPids().filter((pid) => !canaryPids.includes(pid)), REBALANCE_MS);
+  host.rebalance(host.slotPids().filter((pid) => !canaryPids.includes(pid)));
   const windowStart = Date.now();
 
   let verdict: CanaryVerdict;

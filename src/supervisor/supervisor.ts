@@ -558,8 +558,8 @@ export class Supervisor extends EventEmitter {
       },
       emitEvent: (type, fields) => this.emitEvent(type, fields),
       liftShields: (incident, reason) => this.shields.liftFor(incident, reason),
-      rebalance: (pids, ms) => {
-        for (const ws of this.workers) if (ws.ready && pids.includes(ws.pid)) this.sendTo(ws, { suture: 'rebalance', ms });
+      rebalance: (pids) => {
+        for (const ws of this.workers) if (ws.ready && pids.includes(ws.pid)) this.sendTo(ws, { suture: 'rebalance' });
       },
       get stopping() {
         return supervisor.state === 'stopping' || supervisor.state === 'stopped';

@@ -311,6 +311,18 @@ describe('revertPatch in a git repository', () => {
     assert.equal(git(root, 'status', '--porcelain'), '');
   });
 
+  test('after the user went back to the base branch without merging: nothing to take out, and no commit made', () => {
+    const { root } = repository();
+    const patch = patchFor(root, 'src/orders.js', FIND, GUARD);
+    const deployment = applyPatch(root, patch, MESSAGE, 'alice');
+    git(root, 'checkout', '-q', 'main');
+    const head = git(root, 'rev-parse', 'HEAD');
+    const reverted = revertPatch(root, patch, deployment, 'suture: roll back patch p1\n', 'bob');
+    assert.deepEqual(reverted, { alreadyOut: true });
+    assert.equal(git(root, 'rev-parse', 'HEAD'), head);
+    assert.equal(read(root, 'src/orders.js'), ORDERS);
+  });
+
   test('refuses to reverse a patch whose lines were changed in a later commit', () => {
     const { root } = repository();
     const patch = patchFor(root, 'src/orders.js', FIND, GUARD);

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DEFAULT_SENSOR_SETTINGS, REDACTED } from '../../src/model/messages.js';
@@ -95,6 +96,37 @@ describe('RequestTracker', () => {
     assert.match(rec.id, new RegExp(`^${process.pid}-\\d+$`));
     assert.ok(!JSON.stringify(rec).includes('hunter2'));
     assert.ok(!JSON.stringify(rec).includes('s3cret'));
+  });
+
+  test('a rebalance closes each connection open at that moment once, after its next response, and leaves new ones alive', async () => {
+    routes.set('/r', (req, res) => res.end(String((req.socket as { remotePort?: number }).remotePort)));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ port: string; connection: string | undefined }>((resolve, reject) => {
+        const done = expectFinish('/r');
+        http
+          .get(`${base}/r`, { agent }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => void done.then(() => resolve({ port: body, connection: res.headers.connection })));
+          })
+          .on('error', reject);
+      });
+    try {
+      const first = await get();
+      assert.equal(first.connection, 'keep-alive');
+      tracker.rebalanceFrom = performance.now();
+      const closing = await get();
+      assert.equal(closing.port, first.port, 'the old connection serves one more request');
+      assert.equal(closing.connection, 'close');
+      const fresh = await get();
+      assert.notEqual(fresh.port, first.port, 'the client reconnected');
+      assert.equal(fresh.connection, 'keep-alive');
+      assert.equal((await get()).port, fresh.port, 'the new connection is kept');
+    } finally {
+      tracker.rebalanceFrom = 0;
+      agent.destroy();
+    }
   });
 
   test('a GET records no body', async () => {
