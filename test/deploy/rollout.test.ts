@@ -183,6 +183,31 @@ describe('approve, canary and rollback', () => {
     assert.equal(await run.stop(), 0);
   });
 
+  test('with policy.mode auto, a validated patch is approved by Suture and rolled out by canary while the service serves', async () => {
+    const dir = repository();
+    const run = await startSuture({ cwd: dir, command: example.command, workers: 2, heal: true, config: { policy: { mode: 'auto', canary: CANARY } } });
+    for (let round = 0; round < 3; round++) for (const req of example.normal) await sendExampleRequest(run.port, req);
+    await new Promise((r) => setTimeout(r, 1_300));
+    assert.equal((await sendExampleRequest(run.port, example.crash[0]!)).status, 500);
+    const load = steadyLoad(run, normalGets);
+    await waitFor('the automatic rollout', () => run.events().some((e) => e.type === 'deploy' && e.phase === 'done'), 240_000);
+    const stats = await load.end();
+    assert.deepEqual(stats.failed, []);
+    const patchId = run.events().find((e) => e.type === 'patch')!.patch as string;
+    const phases = run.events().filter((e) => e.type === 'deploy').map((e) => e.phase);
+    assert.deepEqual(phases, ['approved', 'canary', 'promote', 'done']);
+    assert.equal((await readPatch(run.store, patchId)).status, 'deployed');
+    assert.equal(git(dir, 'rev-parse', '--abbrev-ref', 'HEAD'), `suture/${patchId}`);
+    assert.match(git(dir, 'log', '-1', '--format=%B'), /Approved by Suture \(policy\.mode auto\)\./);
+    const entries = await audit(run.store);
+    assert.equal(entries.find((e) => e.action === 'patch-approved')?.actor, 'suture');
+    // The incident's shield came down when its patch was promoted.
+    const shieldEvents = run.events().filter((e) => e.type === 'shield' && (e.action === 'raise' || e.action === 'lift')).map((e) => e.action);
+    assert.deepEqual(shieldEvents, ['raise', 'lift']);
+    closeIdleSockets();
+    assert.equal(await run.stop(), 0);
+  });
+
   for (const regression of [
     {
       name: 'answers 5xx on another route',
