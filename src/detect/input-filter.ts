@@ -35,9 +35,16 @@ export function learnInputFilter(faulting: readonly RecordedRequest[], normal: r
     if (good.some((f) => (f.get(path) ?? 'missing') === is)) continue;
     separating.push({ path, is });
   }
-  // Prefer what the input looks like (fields, types, signs) over its exact path: it covers variants too.
-  const structural = separating.filter((p) => p.path !== 'path');
-  const predicates = structural.length > 0 ? structural.slice(0, MAX_PREDICATES) : separating.filter((p) => p.path === 'path');
+  // A field under a missing or unparsed one follows from it: say it once, at the top.
+  const essential = separating.filter((p) => !separating.some((q) => q !== p && p.path.startsWith(`${q.path}.`)));
+  // Strong: a field normal traffic has, here with another type or value class, or missing where
+  // normal traffic always has it. Weak: a field normal traffic never sends (it may be incidental).
+  const strong = essential.filter((p) =>
+    p.path !== 'path' && (p.is === 'missing' ? good.every((f) => f.has(p.path)) : good.some((f) => f.has(p.path))),
+  );
+  const weak = essential.filter((p) => p.path !== 'path' && !strong.includes(p));
+  // Prefer what the input looks like over its exact path: it covers variants too.
+  const predicates = (strong.length > 0 ? strong : weak.length > 0 ? weak : essential.filter((p) => p.path === 'path')).slice(0, MAX_PREDICATES);
   if (predicates.length === 0) {
     return { refused: `every feature of the faulting request also occurs in recorded normal traffic on ${route}: a filter would block normal requests` };
   }

@@ -4,9 +4,11 @@
 // The request is found through its traced async context. Before the worker traces (a service that
 // has not faulted yet), a throw during dispatch belongs to the request being dispatched, and a
 // fault with one request in flight to that request; otherwise the requests in flight are suspects,
-// and any still open after a grace period, which the faulting one will be, is answered 500.
+// and any still open well past its route's usual duration, which the faulting one will be, is
+// answered 500.
 
 import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { FaultAttribution, FaultOrigin, FaultReport } from '../model/fault.js';
 import type { RequestContext, RequestTracker } from './requests.js';
 import { connected, send } from './link.js';
@@ -14,6 +16,8 @@ import { connected, send } from './link.js';
 const BODY_500 = JSON.stringify({ error: 'Internal Server Error' });
 /** Long enough for healthy in-flight requests to finish; the faulting one never will. */
 export const SUSPECT_GRACE_MS = 5_000;
+/** The least time a suspect is given, however fast its route usually is. */
+const SUSPECT_FLOOR_MS = 250;
 /** Frames of Node's HTTP server that sit under a request handler called synchronously. */
 const DISPATCH_FRAME = /\bparserOnIncoming \(node:_http_server/;
 
@@ -52,17 +56,33 @@ function untracedRequest(tracker: RequestTracker, stack: string): { ctx?: Reques
   return { attribution: 'none' };
 }
 
+/**
+ * Answers the suspects the app will not: each is given until ten times its route's recent p99 (at
+ * least SUSPECT_FLOOR_MS), or SUSPECT_GRACE_MS when its route has too little history to say.
+ */
 function answerSuspectsLater(tracker: RequestTracker): void {
-  const suspects = [...tracker.inFlight];
+  const faultAt = performance.now();
+  const suspects = [...tracker.inFlight].map((ctx) => {
+    const p99 = tracker.routeP99(ctx);
+    return { ctx, deadline: p99 === undefined ? faultAt + SUSPECT_GRACE_MS : Math.min(faultAt + SUSPECT_GRACE_MS, Math.max(ctx.start + 10 * p99, faultAt + SUSPECT_FLOOR_MS)) };
+  });
   if (suspects.length === 0) return;
-  setTimeout(() => {
-    for (const ctx of suspects) {
-      if (ctx.res === null) continue;
-      ctx.faulted = true;
-      answer500(ctx);
-      tracker.settle(ctx, 500);
+  const check = setInterval(() => {
+    const now = performance.now();
+    let open = 0;
+    for (const s of suspects) {
+      if (s.ctx.res === null) continue;
+      if (now < s.deadline) {
+        open++;
+        continue;
+      }
+      s.ctx.faulted = true;
+      answer500(s.ctx);
+      tracker.settle(s.ctx, 500);
     }
-  }, SUSPECT_GRACE_MS).unref();
+    if (open === 0) clearInterval(check);
+  }, 50);
+  check.unref();
 }
 
 export function installFaultHandlers(tracker: RequestTracker): void {

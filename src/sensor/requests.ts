@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import dc from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { RecordedRequest } from '../model/request.js';
+import { routeOf, type RecordedRequest } from '../model/request.js';
 import { redactBody, redactHeaders, redactUrl, type RedactionRules } from './redaction.js';
 
 export interface RequestContext {
@@ -25,6 +25,8 @@ export interface RequestContext {
   status: number;
   durationMs: number;
   faulted: boolean;
+  /** Refused by a shield: the input of a known fault, not normal traffic, so never sampled. */
+  refused: boolean;
 }
 
 interface RequestStartMessage {
@@ -109,6 +111,7 @@ export class RequestTracker {
       status: 0,
       durationMs: -1,
       faulted: false,
+      refused: false,
     };
     (response as ServerResponse & WithContext)[kContext] = ctx;
     if (!BODILESS.has(ctx.method)) this.captureBody(request, ctx);
@@ -156,7 +159,7 @@ export class RequestTracker {
 
   /**
    * Up to `max` requests finished since the last call, most recently finished first, redacted.
-   * Faulted ones are left out: they are shipped with their fault.
+   * Faulted ones are left out (they are shipped with their fault), and so are those a shield refused.
    */
   takeSample(max: number): RecordedRequest[] {
     const out: RecordedRequest[] = [];
@@ -164,10 +167,25 @@ export class RequestTracker {
     const fresh = Math.min(this.settled - this.sampledUpTo, n);
     for (let i = 1; i <= fresh && out.length < max; i++) {
       const ctx = this.ring[(this.ringNext - i + n) % n]!;
-      if (!ctx.faulted) out.push(this.record(ctx));
+      if (!ctx.faulted && !ctx.refused) out.push(this.record(ctx));
     }
     this.sampledUpTo = this.settled;
     return out;
+  }
+
+  /**
+   * The 99th-percentile duration (ms) of recent requests answered on the same route as `ctx`, or
+   * undefined with fewer than 5 of them in the ring.
+   */
+  routeP99(ctx: RequestContext): number | undefined {
+    const route = routeOf(ctx.method, ctx.url);
+    const durations: number[] = [];
+    for (const other of this.ring) {
+      if (other !== undefined && other.status > 0 && other.status < 500 && routeOf(other.method, other.url) === route) durations.push(other.durationMs);
+    }
+    if (durations.length < 5) return undefined;
+    durations.sort((a, b) => a - b);
+    return durations[Math.min(durations.length - 1, Math.floor(durations.length * 0.99))];
   }
 
   /** Durations (ms) of up to `max` requests answered since the last call, most recent first: what a canary is judged on. */
@@ -209,6 +227,12 @@ export class RequestTracker {
     if (ctx.durationMs >= 0) rec.durationMs = Math.round(ctx.durationMs * 100) / 100;
     return rec;
   }
+}
+
+/** Marks the request behind this response as refused by a shield. */
+export function markRefused(response: ServerResponse): void {
+  const ctx = (response as ServerResponse & WithContext)[kContext];
+  if (ctx !== undefined) ctx.refused = true;
 }
 
 function captureChunk(ctx: RequestContext, chunk: unknown, encoding: BufferEncoding | undefined, limit: number): void {

@@ -6,6 +6,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { featuresOf, matchesFilter, readsBody, SHIELD_STATUS, type Shield } from '../model/shield.js';
 import { routeOf } from '../model/request.js';
+import { markRefused } from './requests.js';
 
 /** A body larger than this is let through unscreened rather than held in memory. */
 const MAX_HELD_BYTES = 1024 * 1024;
@@ -17,6 +18,8 @@ type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => b
 
 function refuse(res: ServerResponse, shield: Shield): void {
   if (res.headersSent || res.destroyed) return;
+  // Recorded as normal traffic, it would teach later filters and patches that this input is normal.
+  markRefused(res);
   res.statusCode = SHIELD_STATUS;
   res.setHeader('content-type', 'application/json');
   res.setHeader('connection', 'close');

@@ -144,7 +144,9 @@ async function transactionFor(config: SutureConfig, incident: Incident): Promise
   ]);
   const ctx = repairContext({ root: config.root, incident, ranking: [], normal: [], sources: config.sources });
   const candidates = generateCandidates(ctx, [errorVirtualisation]).filter((c) => c.edits.every((e) => path.resolve(config.root, e.file) === top.file));
-  const best = candidates.sort((a, b) => a.distance - b.distance)[0];
+  // Refusing the request at its handler beats accepting it with a made-up value: closest such wrap first.
+  const refuses = (c: { description: string }) => (/^answer 4\d\d\b/.test(c.description) ? 0 : 1);
+  const best = candidates.sort((a, b) => refuses(a) - refuses(b) || a.distance - b.distance)[0];
   if (!best) return { refused: `no function around ${path.basename(top.file)}:${top.line} can be wrapped` };
   let source = fs.readFileSync(top.file, 'utf8');
   for (const edit of [...best.edits].sort((a, b) => b.start - a.start)) source = source.slice(0, edit.start) + edit.text + source.slice(edit.end);

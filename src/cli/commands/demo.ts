@@ -82,14 +82,17 @@ async function demo(opts: DemoOptions): Promise<number> {
   let normalOk = 0;
   let crashSent = 0;
   let crashContained = 0;
+  let crashRefused = 0;
   let healthyAfter = false;
   let incidentIds: string[] = [];
   try {
     await waitForHealth(port, example, 20_000, exited);
     say(`${example.command.join(' ')} is up on 127.0.0.1:${port}; sending traffic for ${opts.seconds}s`);
 
-    const deadline = Date.now() + opts.seconds * 1000;
-    const crashTimes = [0.25, 0.5, 0.75].map((f) => t0 + (deadline - t0) * f);
+    const trafficStart = Date.now();
+    const deadline = trafficStart + opts.seconds * 1000;
+    // The first crash comes once some normal traffic is recorded: shields and repairs learn from it.
+    const crashTimes = [0.3, 0.55, 0.8].map((f) => trafficStart + (deadline - trafficStart) * f);
     const clients = Array.from({ length: opts.concurrency }, async (_, c) => {
       let i = c;
       while (Date.now() < deadline) {
@@ -107,7 +110,14 @@ async function demo(opts: DemoOptions): Promise<number> {
         crashSent++;
         const res = await sendExampleRequest(port, crash);
         if (res.status === 500) crashContained++;
-        say(res.status === 500 ? green(`→ 500 for the crashing request`) : red(`→ ${res.status ?? res.error} for the crashing request`));
+        if (res.status === 422) crashRefused++;
+        say(
+          res.status === 500
+            ? green(`→ 500 for the crashing request`)
+            : res.status === 422
+              ? green(`→ 422: refused by the shield raised at this incident's first fault; the app never saw it`)
+              : red(`→ ${res.status ?? res.error} for the crashing request`),
+        );
       }
     })();
     await Promise.all([...clients, crasher]);
@@ -148,10 +158,13 @@ async function demo(opts: DemoOptions): Promise<number> {
   const recycled = events.filter((e) => e.type === 'shield' && e.action === 'recycle' && e.phase === 'done').length;
   const share = normalSent === 0 ? 0 : (100 * normalOk) / normalSent;
   const patched = new Set(patches.map((p) => p.incident));
-  const ok = normalSent > 0 && normalOk === normalSent && crashContained === crashSent && healthyAfter && incidentIds.every((id) => patched.has(id));
+  const ok = normalSent > 0 && normalOk === normalSent && crashContained + crashRefused === crashSent && healthyAfter && incidentIds.every((id) => patched.has(id));
   process.stdout.write(`\n${bold('Summary')}\n`);
   process.stdout.write(`  normal requests answered   ${normalOk}/${normalSent} (${share.toFixed(2)}%)\n`);
   process.stdout.write(`  crashing requests contained ${crashContained}/${crashSent} (answered 500, worker kept serving)\n`);
+  process.stdout.write(`  refused by a shield         ${crashRefused}/${crashSent} (answered 422 before reaching the app)\n`);
+  const shields = events.filter((e) => e.type === 'shield' && e.action === 'raise').map((e) => String(e.description));
+  process.stdout.write(`  shields raised             ${shields.length === 0 ? 'none' : shields.join('; ')}\n`);
   process.stdout.write(`  incidents                  ${incidentIds.join(', ') || 'none'}\n`);
   process.stdout.write(`  workers recycled           ${recycled}\n`);
   process.stdout.write(`  validated patches          ${patches.length} for ${incidentIds.length} incident(s): ${patches.map((p) => `${p.id} (${p.secondsToPatch.toFixed(1)} s after the fault)`).join(', ') || 'none'}\n`);
