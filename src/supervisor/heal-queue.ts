@@ -61,7 +61,12 @@ export class HealQueue {
       }
     });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      stderr = (stderr + text).slice(-2000);
+      // A lost audit entry must be seen even when the heal itself succeeds.
+      for (const line of text.split('\n')) if (line.startsWith('suture: audit entry not recorded')) this.options.onWarning(line.slice('suture: '.length));
+    });
     this.finished = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.running = null;
