@@ -4,16 +4,13 @@
 //
 //   node --import tsx bench/availability/run.ts [--example orders] [--seconds 20] [--concurrency 32] [--crash-share 0.05]
 
-import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadExample, type Example, type ExampleRequest } from '../../src/examples.js';
+import { loadExample } from '../../src/examples.js';
 import { startPlain, startPm2, startSuture, type Contender, type SutureContender } from '../lib/contenders.js';
 import { machine, REPO_DIR, runBenchmark, sleep } from '../lib/processes.js';
+import { formatTable, pct, RECONNECT_PAUSE_MS, REQUEST_TIMEOUT_MS, storm, type Tally } from '../lib/storm.js';
 
-const REQUEST_TIMEOUT_MS = 5_000;
-/** A client's pause after a refused or reset connection, so a dead port does not swamp the count with sub-millisecond failures. */
-const RECONNECT_PAUSE_MS = 10;
 const WORKERS = 2;
 
 const { values: opts } = parseArgs({
@@ -32,105 +29,10 @@ if (!(seconds > 0 && seconds <= 600) || !(concurrency >= 1 && concurrency <= 102
   throw new Error('--seconds must be in (0, 600], --concurrency in [1, 1024], --crash-share in [0, 1)');
 }
 
-interface Prepared {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-}
-
-function prepare(req: ExampleRequest): Prepared {
-  const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-  const headers: Record<string, string> = { ...req.headers };
-  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-  return { method: req.method, path: req.path, headers, body };
-}
-
-type Outcome = { status: number } | { error: 'timeout' | 'connection' };
-
-function send(agent: http.Agent, port: number, req: Prepared): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (o: Outcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(o);
-    };
-    const r = http.request({ host: '127.0.0.1', port, method: req.method, path: req.path, headers: req.headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => done({ status: res.statusCode ?? 0 }));
-      res.on('error', () => done({ error: 'connection' }));
-    });
-    const timer = setTimeout(() => {
-      done({ error: 'timeout' });
-      r.destroy();
-    }, REQUEST_TIMEOUT_MS);
-    r.on('error', () => done({ error: 'connection' }));
-    r.end(req.body);
-  });
-}
-
-interface Tally {
-  normalSent: number;
-  normalOk: number;
-  normal5xx: number;
-  normalConnErrors: number;
-  normalTimeouts: number;
-  crashSent: number;
-  /** The longest time, in ms, in which no normal request was answered correctly. */
-  longestOutageMs: number;
-}
-
-async function storm(example: Example, port: number): Promise<Tally> {
-  const normal = example.normal.map(prepare);
-  const crash = example.crash.map(prepare);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const t: Tally = { normalSent: 0, normalOk: 0, normal5xx: 0, normalConnErrors: 0, normalTimeouts: 0, crashSent: 0, longestOutageMs: 0 };
-  const start = Date.now();
-  const deadline = start + seconds * 1000;
-  let seq = 0;
-  let lastOk = start;
-  const user = async () => {
-    while (Date.now() < deadline) {
-      const n = seq++;
-      // Exactly crashShare of the sequence, spread evenly: request n crashes when it crosses the next whole share.
-      const isCrash = Math.floor((n + 1) * crashShare) > Math.floor(n * crashShare);
-      if (isCrash) {
-        t.crashSent++;
-        const o = await send(agent, port, crash[t.crashSent % crash.length]!);
-        if ('error' in o && o.error === 'connection') await sleep(RECONNECT_PAUSE_MS);
-        continue;
-      }
-      const o = await send(agent, port, normal[t.normalSent++ % normal.length]!);
-      if ('status' in o && o.status < 500) {
-        t.normalOk++;
-        const now = Date.now();
-        if (now - lastOk > t.longestOutageMs) t.longestOutageMs = now - lastOk;
-        lastOk = now;
-      } else if ('status' in o) t.normal5xx++;
-      else if (o.error === 'timeout') t.normalTimeouts++;
-      else {
-        t.normalConnErrors++;
-        await sleep(RECONNECT_PAUSE_MS);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, user));
-  const end = Math.max(Date.now(), deadline);
-  if (end - lastOk > t.longestOutageMs) t.longestOutageMs = end - lastOk;
-  agent.destroy();
-  return t;
-}
-
 interface Row {
   name: string;
   tally: Tally;
   notes: string[];
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(x >= 0.9995 && x < 1 ? 3 : 2)}%`;
 }
 
 function printTable(rows: Row[]): void {
@@ -148,10 +50,7 @@ function printTable(rows: Row[]): void {
       `${(t.longestOutageMs / 1000).toFixed(2)} s`,
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(fmt(header));
-  for (const l of lines) console.log(fmt(l));
+  for (const l of formatTable(header, lines)) console.log(l);
   for (const r of rows) for (const n of r.notes) console.log(`  ${r.name}: ${n}`);
 }
 
@@ -165,8 +64,10 @@ async function measure<C extends Contender>(
   const c = await start();
   process.stderr.write(`healthy on 127.0.0.1:${c.port}; storming for ${seconds} s… `);
   const pidsBefore = await c.pids();
-  const tally = await storm(example, c.port);
+  const tally = await storm(example, c.port, { seconds, concurrency, crashShare });
   const notes = before ? await before(c) : [];
+  // A shield refuses only inputs it has told apart from recorded normal traffic: this should stay 0.
+  if (tally.normalRefused > 0) notes.push(`normal requests refused by a shield (counted as failures): ${tally.normalRefused}`);
   const pidsAfter = await c.pids();
   process.stderr.write('stopping… ');
   const problems = await c.stop();

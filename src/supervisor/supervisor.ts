@@ -50,6 +50,8 @@ interface WorkerState {
   replacedBy?: WorkerState;
   stderrTail: string[];
   killTimer?: NodeJS.Timeout;
+  /** Ids of the shields in its settings, fixed at fork. */
+  shieldsAtFork: string[];
 }
 
 export interface SupervisorOptions {
@@ -193,6 +195,7 @@ export class Supervisor extends EventEmitter {
 
   private fork(slot: number, replaces?: WorkerState): WorkerState {
     const { config } = this.options;
+    const shieldsAtFork = this.shields.active().map((s) => s.id);
     const env: Record<string, string> = {
       SUTURE_SENSOR: this.sensorEnv(),
       SUTURE_WORKER_SLOT: String(slot),
@@ -208,6 +211,7 @@ export class Supervisor extends EventEmitter {
       recycling: false,
       ready: false,
       stderrTail: [],
+      shieldsAtFork,
     };
     if (replaces) ws.replaces = replaces;
     else this.slots[slot] = ws;
@@ -277,12 +281,20 @@ export class Supervisor extends EventEmitter {
         ws.ready = true;
         // A worker forked just before the first fault has missed the word to trace.
         if (this.tracing) this.sendTo(ws, { suture: 'trace-context' });
+        // So has one forked just before a filter was raised or lifted: a broadcast reaches only workers that said hello.
+        this.catchUpShields(ws);
         // A drain decided before the sensor could hear it is delivered now.
         if (ws.phase === 'draining') this.sendDrain(ws);
         break;
       case 'drained':
         break;
     }
+  }
+
+  private catchUpShields(ws: WorkerState): void {
+    const active = this.shields.active();
+    for (const shield of active) if (shield.kind === 'input-filter' && !ws.shieldsAtFork.includes(shield.id)) this.sendTo(ws, { suture: 'shield', shield });
+    for (const id of ws.shieldsAtFork) if (!active.some((s) => s.id === id)) this.sendTo(ws, { suture: 'shield-lift', id });
   }
 
   /** The service has faulted: every worker, and every worker started from now on, traces request context. */
@@ -529,11 +541,29 @@ export class Supervisor extends EventEmitter {
     });
   }
 
-  /** Restarts every slot in turn, each replacement serving before its predecessor drains. */
+  /**
+   * Restarts every slot in turn, each replacement serving before its predecessor drains. A slot
+   * already being replaced (a recycle) is waited for and then restarted too: its replacement may
+   * have been forked before what this restart is for, such as a transaction shield's code.
+   */
   async restartAll(reason: string): Promise<number[]> {
     const pids: number[] = [];
-    for (let slot = 0; slot < this.slots.length; slot++) pids.push(await this.restartSlot(slot, reason));
+    for (let slot = 0; slot < this.slots.length; slot++) {
+      await this.slotSettled(slot, SLOT_START_TIMEOUT_MS);
+      pids.push(await this.restartSlot(slot, reason));
+    }
     return pids;
+  }
+
+  /** Resolves once the slot's worker listens and is not being replaced, or when the time is up (restartSlot then says why). */
+  private async slotSettled(slot: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ws = this.slots[slot];
+      if (!ws || (ws.phase === 'listening' && !ws.recycling)) return;
+      if (this.state === 'stopping' || this.state === 'stopped' || Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** Rolls out an approved patch by canary; one rollout at a time. */

@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { DEFAULT_SENSOR_SETTINGS, REDACTED } from '../../src/model/messages.js';
 import { redactionRules } from '../../src/sensor/redaction.js';
+import type { Shield } from '../../src/model/shield.js';
 import { RequestTracker, type RequestContext } from '../../src/sensor/requests.js';
+import { liftShield, raiseShield } from '../../src/sensor/shields.js';
 
 const BODY_LIMIT = 64;
 const tracker = new RequestTracker(BODY_LIMIT, 32, redactionRules(DEFAULT_SENSOR_SETTINGS.redactHeaders, DEFAULT_SENSOR_SETTINGS.redactFields));
@@ -223,6 +225,32 @@ describe('RequestTracker', () => {
     assert.deepEqual(tracker.takeSample(10), []);
     await send('/one?again=1');
     assert.deepEqual(tracker.takeSample(10).map((r) => r.url), ['/one?again=1']);
+  });
+
+  test('a request a shield refused is not sampled: it is the input of a known fault, not normal traffic', async () => {
+    routes.set('/orders', (_req, res) => res.writeHead(201).end());
+    const now = Date.now();
+    const shield: Shield = {
+      id: 'i1-filter',
+      incident: 'i1',
+      kind: 'input-filter',
+      description: 'refuse POST /orders where body.address missing',
+      raisedAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + 60_000).toISOString(),
+      filter: { route: 'POST /orders', predicates: [{ path: 'body.address', is: 'missing' }] },
+    };
+    raiseShield(shield);
+    try {
+      const json = { 'content-type': 'application/json' };
+      // The app never sees a refused request, so this waits on the client's side only.
+      const refused = await fetch(`${base}/orders`, { method: 'POST', headers: json, body: '{"name":"ann"}' });
+      await refused.arrayBuffer();
+      assert.equal(refused.status, 422);
+      assert.equal((await send('/orders', { method: 'POST', headers: json, body: '{"name":"ann","address":"1 Main St"}' })).status, 201);
+      assert.deepEqual(tracker.takeSample(10).map((r) => r.status), [201]);
+    } finally {
+      liftShield(shield.id);
+    }
   });
 
   test('takeSample returns at most the requested number', async () => {
