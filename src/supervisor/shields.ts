@@ -11,7 +11,7 @@ import { AUTOMATIC_ACTOR } from '../model/audit.js';
 import type { Incident } from '../model/fault.js';
 import type { SupervisorMessage } from '../model/messages.js';
 import { routeOf } from '../model/request.js';
-import type { Shield } from '../model/shield.js';
+import type { Shield, TransactionTarget } from '../model/shield.js';
 import type { Store } from '../store/store.js';
 
 export interface ShieldHost {
@@ -26,6 +26,8 @@ export interface ShieldHost {
 
 /** Recorded normal traffic a filter is learned from and checked against. */
 const TRAFFIC_CHECKED = 200;
+/** How soon a shield refused for want of recorded traffic is tried again (the sensor ships traffic each second). */
+const RETRY_MS = 2_000;
 
 export class ShieldBoard {
   private readonly shields = new Map<string, Shield>();
@@ -58,6 +60,8 @@ export class ShieldBoard {
     const transaction = await transactionFor(config, incident);
     if ('refused' in transaction) {
       this.host.emitEvent({ incident: incident.id, action: 'refused', kind: 'transaction', reason: transaction.refused });
+      // Normal traffic may yet be recorded on the route: try the filter again at a later fault.
+      if (learned.refused.startsWith('no recorded normal traffic')) setTimeout(() => this.tried.delete(incident.id), RETRY_MS).unref();
       return null;
     }
     const shield: Shield = {
@@ -129,13 +133,16 @@ export class ShieldBoard {
 }
 
 /**
- * The faulting function wrapped so a throw inside it answers 400 at the handler or returns an error
- * value to its caller: the error-virtualisation repair, served at module load instead of written.
+ * A function on the fault's stack wrapped so that a throw inside it answers 4xx at the handler:
+ * the error-virtualisation repair, served at module load instead of written. Only wraps that refuse
+ * the request are used: one that returns a made-up value would accept the faulting input (an order
+ * placed with shipping 0), and nothing has validated that.
  */
-async function transactionFor(config: SutureConfig, incident: Incident): Promise<{ target: Shield['transaction'] & object; description: string } | { refused: string }> {
-  const top = incident.frames.find((f) => f.app);
-  if (!top) return { refused: 'no application frame in the stack to wrap' };
-  if (!/\.(c|m)?js$/.test(top.file)) return { refused: `${path.basename(top.file)} is compiled before it runs; a transaction wraps only code Node loads as written` };
+async function transactionFor(config: SutureConfig, incident: Incident): Promise<{ target: TransactionTarget; description: string } | { refused: string }> {
+  const frames = incident.frames.filter((f) => f.app);
+  if (frames.length === 0) return { refused: 'no application frame in the stack to wrap' };
+  const loadable = frames.filter((f) => /\.(c|m)?js$/.test(f.file));
+  if (loadable.length === 0) return { refused: `${path.basename(frames[0]!.file)} is compiled before it runs; a transaction wraps only code Node loads as written` };
   // TypeScript's parser is heavy: loaded only when a transaction is built, never in a worker.
   const [{ generateCandidates, repairContext }, { errorVirtualisation }, fs] = await Promise.all([
     import('../repair/candidates.js'),
@@ -143,12 +150,16 @@ async function transactionFor(config: SutureConfig, incident: Incident): Promise
     import('node:fs'),
   ]);
   const ctx = repairContext({ root: config.root, incident, ranking: [], normal: [], sources: config.sources });
-  const candidates = generateCandidates(ctx, [errorVirtualisation]).filter((c) => c.edits.every((e) => path.resolve(config.root, e.file) === top.file));
-  // Refusing the request at its handler beats accepting it with a made-up value: closest such wrap first.
-  const refuses = (c: { description: string }) => (/^answer 4\d\d\b/.test(c.description) ? 0 : 1);
-  const best = candidates.sort((a, b) => refuses(a) - refuses(b) || a.distance - b.distance)[0];
-  if (!best) return { refused: `no function around ${path.basename(top.file)}:${top.line} can be wrapped` };
-  let source = fs.readFileSync(top.file, 'utf8');
+  const files = new Set(loadable.map((f) => f.file));
+  const refusing = generateCandidates(ctx, [errorVirtualisation]).filter((c) => {
+    const edited = new Set(c.edits.map((e) => path.resolve(config.root, e.file)));
+    return edited.size === 1 && files.has([...edited][0]!) && /^answer 4\d\d\b/.test(c.description);
+  });
+  const best = refusing.sort((a, b) => a.distance - b.distance)[0];
+  if (!best) return { refused: 'no function on the stack has the request\'s response in scope to answer 4xx from; a wrap that returns a made-up value is not raised unvalidated' };
+  const file = path.resolve(config.root, best.edits[0]!.file);
+  const frame = loadable.find((f) => f.file === file)!;
+  let source = fs.readFileSync(file, 'utf8');
   for (const edit of [...best.edits].sort((a, b) => b.start - a.start)) source = source.slice(0, edit.start) + edit.text + source.slice(edit.end);
-  return { target: { file: top.file, fn: top.fn ?? '<anonymous>', line: top.line, source }, description: best.description };
+  return { target: { file, fn: frame.fn ?? '<anonymous>', line: frame.line, source }, description: best.description };
 }
