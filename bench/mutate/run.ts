@@ -17,6 +17,8 @@ interface Outcome {
   seconds: number;
   mutants: number;
   score: number;
+  /** Per mutated place (file, range, operator): the statuses there. */
+  places?: Map<string, string[]>;
   error?: string;
 }
 
@@ -39,14 +41,36 @@ function prepare(project: BenchProject): string {
   return dir;
 }
 
+interface ReportMutant {
+  status: string;
+  mutatorName: string;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+}
+
 // Score over the mutation-testing-report-schema JSON both tools write, computed the same way.
-function readReport(file: string): { mutants: number; score: number } {
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, { mutants: Array<{ status: string }> }> };
+function readReport(file: string): { mutants: number; score: number; places: Map<string, string[]> } {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, { mutants: ReportMutant[] }> };
   const all = Object.values(report.files).flatMap((f) => f.mutants);
   const count = (...statuses: string[]) => all.filter((m) => statuses.includes(m.status)).length;
   const detected = count('Killed', 'Timeout');
   const valid = detected + count('Survived', 'NoCoverage');
-  return { mutants: all.length, score: valid ? (detected / valid) * 100 : Number.NaN };
+  const places = new Map<string, string[]>();
+  for (const [name, { mutants }] of Object.entries(report.files)) {
+    for (const m of mutants) {
+      const { start, end } = m.location;
+      const key = `${name}:${start.line}:${start.column}-${end.line}:${end.column} ${m.mutatorName}`;
+      places.set(key, [...(places.get(key) ?? []), m.status].sort());
+    }
+  }
+  return { mutants: all.length, score: valid ? (detected / valid) * 100 : Number.NaN, places };
+}
+
+/** Mutated places where the two tools detected a different number of mutants. */
+function differences(a: Map<string, string[]>, b: Map<string, string[]>): string[] {
+  const detected = (statuses: string[] = []) => statuses.filter((s) => s === 'Killed' || s === 'Timeout').length;
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((key) => detected(a.get(key)) !== detected(b.get(key)))
+    .map((key) => `${key}: suture ${(a.get(key) ?? ['-']).join(',')} / stryker ${(b.get(key) ?? ['-']).join(',')}`);
 }
 
 function timed(command: string, args: string[], cwd: string): { seconds: number; ok: boolean; output: string } {
@@ -140,6 +164,7 @@ function compare(bin: string, sutureCli: string, only: string | undefined): void
       fmtScore(stryker.score),
       fmtScore(Math.abs(suture.score - stryker.score)),
     ].join(' | '));
+    if (suture.places && stryker.places) for (const line of differences(suture.places, stryker.places)) console.log(`  differs at ${line}`);
     if (suture.error) console.log(`  suture failed: ${suture.error}`);
     if (stryker.error) console.log(`  stryker failed: ${stryker.error}`);
   }

@@ -65,7 +65,16 @@ export function runChild(options: ChildOptions): Promise<ChildRun> {
   });
 }
 
-function killGroup(pid: number): void {
+/** Registers a process group that `killAllChildren` must end (long-lived test workers). */
+export function trackGroup(pid: number): void {
+  running.add(pid);
+}
+
+export function untrackGroup(pid: number): void {
+  running.delete(pid);
+}
+
+export function killGroup(pid: number): void {
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {
@@ -73,7 +82,7 @@ function killGroup(pid: number): void {
   }
 }
 
-/** Kills every child group still running; called when suture itself is interrupted. */
+/** Kills every child group still running, workers included; called when suture is interrupted. */
 export function killAllChildren(): void {
   for (const pid of running) killGroup(pid);
   running.clear();

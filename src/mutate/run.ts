@@ -1,15 +1,18 @@
 // One mutation-testing run: plan mutants, instrument a sandbox copy once, run a coverage pass,
-// then run each covered mutant against only the tests that reach it.
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+// then run each covered mutant against only the tests that reach it, in long-lived test workers
+// (or fresh processes where a worker cannot run the suite).
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type ts from 'typescript';
-import { findMutations, parseSource, syntaxErrors } from '../repair/operators/index.js';
 import { killAllChildren, runChild, type ChildRun } from './child-process.js';
 import { readCoverage } from './coverage.js';
 import { MutateError } from './errors.js';
+import { coverageInWorkers, perFileTimeouts, processExecutor, workerExecutor, type MutantExecutor, type TimeoutPolicy } from './execute.js';
 import { IncrementalState, hashText, mutantKey } from './incremental.js';
+import { loadPlanner } from './load-planner.js';
 import { mapConcurrent } from './pool.js';
+import type { PlannedFile } from './plan.js';
 import { createProgress } from './progress.js';
 import { readProject } from './project.js';
 import { renderHtml } from './report/html.js';
@@ -19,8 +22,8 @@ import { tally } from './result.js';
 import { createRunner, type RunnerAdapter } from './runners/index.js';
 import { coverageEnv, mutantEnv } from './runtime.js';
 import { createSandbox } from './sandbox.js';
-import { instrument, type NumberedMutation } from './schemata.js';
 import { selectSourceFiles } from './source-files.js';
+import { WorkerLanes } from './workers/test-worker.js';
 
 export interface MutateOptions {
   /** Project root (holds package.json). */
@@ -39,28 +42,35 @@ export interface MutateOptions {
   lines?: Readonly<Record<string, readonly number[]>>;
   /** No progress output. */
   quiet?: boolean;
-}
-
-interface PlannedFile {
-  path: string;
-  text: string;
-  source: ts.SourceFile;
-  mutants: NumberedMutation[];
+  /**
+   * Keep the test runner loaded in one long-lived worker per lane (default). false runs every
+   * mutant in a fresh process of the test command: slower, for suites that need that.
+   */
+  workers?: boolean;
 }
 
 interface Job {
   result: MutantResult;
   tests: string[] | undefined;
   fileHash: string;
+  /** How often the coverage run reached the mutant: its hit limit in a worker. */
+  hits: number;
+}
+
+interface Execution {
+  execute: MutantExecutor;
+  /** Test files whose mutants must run the whole suite (they fail when run alone). */
+  failingAlone: ReadonlySet<string>;
 }
 
 export async function runMutationTesting(options: MutateOptions): Promise<MutationRun> {
   const started = performance.now();
   const projectDir = path.resolve(options.cwd);
   const project = readProject(projectDir, options.runner);
-  const planned = planMutants(projectDir, selectSourceFiles(projectDir, options.files), options.lines);
+  const sourceFiles = selectSourceFiles(projectDir, options.files);
   const reportDir = options.reportDir === null ? undefined : path.resolve(projectDir, options.reportDir ?? 'reports/mutation');
   const sandbox = await createSandbox(projectDir, reportDir ? [reportDir] : []);
+  let lanes: WorkerLanes | undefined;
   const onInterrupt = (): void => {
     killAllChildren();
     sandbox.dispose();
@@ -69,22 +79,44 @@ export async function runMutationTesting(options: MutateOptions): Promise<Mutati
   process.once('SIGINT', onInterrupt);
   try {
     const runner = createRunner(project, sandbox.dir);
-    const unplaced = new Set<number>();
-    for (const file of planned) {
-      const instrumented = instrument(file.source, file.mutants);
-      instrumented.unplaced.forEach((id) => unplaced.add(id));
-      writeFileSync(path.join(sandbox.dir, file.path), instrumented.code);
-    }
     const env = childEnv();
+    const concurrency = options.concurrency ?? os.availableParallelism();
+    const timeouts: TimeoutPolicy = { factor: options.timeoutFactor ?? 1.5, constantMs: options.timeoutMs ?? 3000 };
+    // The workers boot (node, tsx, the test runner) while typescript loads and files are instrumented.
+    const plan = runner.worker && options.workers !== false ? runner.worker() : undefined;
+    let instrumented = (): void => {};
+    if (plan) lanes = new WorkerLanes(plan.spec, sandbox.dir, env, new Promise((resolve) => { instrumented = resolve; }), concurrency);
+    const { planMutants, writeInstrumented } = await loadPlanner();
+    const planned = planMutants(projectDir, sourceFiles, options.lines);
+    const unplaced = writeInstrumented(planned, sandbox.dir);
+    instrumented();
+
     const coverageDir = path.join(sandbox.dir, '.suture-coverage');
     mkdirSync(coverageDir);
-    const dryRun = await runChild({ ...runner.command(undefined, 'coverage'), cwd: sandbox.dir, env: { ...env, [coverageEnv]: coverageDir } });
-    if (dryRun.exitCode !== 0) await explainRedSuite(runner, planned, sandbox.dir, env, dryRun);
+    let execution: (jobs: Job[]) => Promise<Execution>;
+    if (lanes && plan) {
+      const measured = await coverageInWorkers(lanes, plan.coverageByFile, coverageDir);
+      if (measured.ok) {
+        const workerLanes = lanes;
+        // A mutant whose worker died is judged by a fresh process, which also pays the start-up.
+        const freshMs = timeouts.factor * (measured.suiteMs + measured.bootMs) + timeouts.constantMs;
+        const fresh = processExecutor(runner, sandbox.dir, env, freshMs, new Map());
+        execution = async () => ({ execute: workerExecutor(workerLanes, runner, measured, timeouts, fresh), failingAlone: new Set() });
+      } else {
+        lanes.close();
+        lanes = undefined;
+        rmSync(coverageDir, { recursive: true, force: true });
+        mkdirSync(coverageDir);
+        execution = await freshProcesses(runner, planned, sandbox.dir, env, coverageDir, concurrency, timeouts);
+        if (!options.quiet) process.stderr.write(`suture mutate: ${measured.reason}; each mutant runs in a fresh process instead\n`);
+      }
+    } else {
+      execution = await freshProcesses(runner, planned, sandbox.dir, env, coverageDir, concurrency, timeouts);
+    }
     const knownTests = runner.testFiles ? new Set(runner.testFiles()) : undefined;
     const coverage = readCoverage(coverageDir, sandbox.dir, knownTests);
     const allTests = [...new Set([...coverage.values()].flatMap((c) => [...c.tests]))].sort();
     const testHashes = new Map(allTests.map((t) => [t, hashOf(path.join(projectDir, t))]));
-    const timeoutMs = (options.timeoutFactor ?? 1.5) * dryRun.durationMs + (options.timeoutMs ?? 3000);
 
     const incremental = options.incremental ? IncrementalState.load(projectDir) : undefined;
     const files: FileResult[] = [];
@@ -118,18 +150,17 @@ export async function runMutationTesting(options: MutateOptions): Promise<Mutati
           incremental?.record(file.path, fileHash, mutantKey(mutation), previous);
           continue;
         }
-        jobs.push({ result, tests: runsAll ? undefined : result.coveredBy, fileHash });
+        jobs.push({ result, tests: runsAll ? undefined : result.coveredBy, fileHash, hits: covered.hits });
       }
       files.push({ path: file.path, language: /\.[cm]?tsx?$/.test(file.path) ? 'typescript' : 'javascript', source: file.text, mutants: results });
     }
 
-    const concurrency = options.concurrency ?? os.availableParallelism();
-    const timeouts = await perFileTimeouts(runner, jobs, sandbox.dir, env, concurrency, options.timeoutFactor ?? 1.5, options.timeoutMs ?? 3000);
+    const { execute, failingAlone } = await execution(jobs);
+    for (const job of jobs) if (job.tests?.some((t) => failingAlone.has(t))) job.tests = undefined;
     const progress = createProgress(jobs.length, process.stderr, options.quiet);
-    const execute = mutantExecutor(runner, sandbox.dir, env, timeoutMs, timeouts);
-    await mapConcurrent(jobs, concurrency, async (job) => {
+    await mapConcurrent(jobs, concurrency, async (job, lane) => {
       const { result } = job;
-      const outcome = await execute(result.id, job.tests);
+      const outcome = await execute(result.id, job.tests, lane, job.hits);
       result.status = outcome.status;
       result.durationMs = outcome.durationMs;
       if (outcome.killedBy) result.killedBy = outcome.killedBy;
@@ -151,80 +182,26 @@ export async function runMutationTesting(options: MutateOptions): Promise<Mutati
     const reportFiles = reportDir ? writeReports(run, reportDir) : { json: '', html: '' };
     return { ...run, reportFiles };
   } finally {
+    lanes?.close();
     process.removeListener('SIGINT', onInterrupt);
     sandbox.dispose();
   }
 }
 
-interface MutantOutcome {
-  status: 'Killed' | 'Survived' | 'Timeout';
-  killedBy?: string[];
-  durationMs: number;
-}
-
 /**
- * When files run one by one, each gets its own timeout from a clean run of that file alone: far
- * tighter than one derived from the whole suite, which matters for every mutant that hangs.
- * A file that fails on its own (order-dependent tests) sends its mutants back to whole-suite runs.
+ * The fresh-process way: the real test command runs the coverage pass (which is also the
+ * green-suite check), then each mutant. Returns how to run the mutants once they are known.
  */
-async function perFileTimeouts(runner: RunnerAdapter, jobs: Job[], cwd: string, env: NodeJS.ProcessEnv, concurrency: number, factor: number, constantMs: number): Promise<Map<string, number>> {
-  const timeouts = new Map<string, number>();
-  if (!runner.runsFilesSeparately) return timeouts;
-  const files = [...new Set(jobs.flatMap((job) => job.tests ?? []))];
-  const runs = await mapConcurrent(files, concurrency, (file) => runChild({ ...runner.command([file], 'mutant'), cwd, env }));
-  const failing = new Set<string>();
-  files.forEach((file, i) => {
-    const run = runs[i]!;
-    if (run.exitCode === 0) timeouts.set(file, factor * run.durationMs + constantMs);
-    else failing.add(file);
-  });
-  for (const job of jobs) if (job.tests?.some((t) => failing.has(t))) job.tests = undefined;
-  return timeouts;
-}
-
-function mutantExecutor(runner: RunnerAdapter, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, perFile: ReadonlyMap<string, number>) {
-  // Files that killed mutants before are likely to kill the next one: try them first.
-  const kills = new Map<string, number>();
-  const runOnce = (id: number, tests: readonly string[] | undefined): Promise<ChildRun> => runChild({
-    ...runner.command(tests, 'mutant'),
-    cwd,
-    env: { ...env, [mutantEnv]: String(id) },
-    timeoutMs: tests?.length === 1 ? perFile.get(tests[0]!) ?? timeoutMs : timeoutMs,
-    ...(runner.failurePattern ? { failurePattern: runner.failurePattern } : {}),
-  });
-  const judge = (run: ChildRun): MutantOutcome['status'] => (run.timedOut ? 'Timeout' : run.exitCode === 0 && !run.failedEarly ? 'Survived' : 'Killed');
-  return async (id: number, tests: readonly string[] | undefined): Promise<MutantOutcome> => {
-    if (!tests || !runner.runsFilesSeparately) {
-      const run = await runOnce(id, tests);
-      const status = judge(run);
-      return { status, durationMs: run.durationMs, ...(status === 'Killed' && tests?.length === 1 ? { killedBy: [...tests] } : {}) };
-    }
-    const ordered = [...tests].sort((a, b) => (kills.get(b) ?? 0) - (kills.get(a) ?? 0));
-    let durationMs = 0;
-    for (const test of ordered) {
-      const run = await runOnce(id, [test]);
-      durationMs += run.durationMs;
-      const status = judge(run);
-      if (status === 'Killed') kills.set(test, (kills.get(test) ?? 0) + 1);
-      if (status !== 'Survived') return { status, durationMs, ...(status === 'Killed' ? { killedBy: [test] } : {}) };
-    }
-    return { status: 'Survived', durationMs };
+async function freshProcesses(runner: RunnerAdapter, planned: readonly PlannedFile[], sandboxDir: string, env: NodeJS.ProcessEnv, coverageDir: string,
+  concurrency: number, timeouts: TimeoutPolicy): Promise<(jobs: Job[]) => Promise<Execution>> {
+  const dryRun = await runChild({ ...runner.command(undefined, 'coverage'), cwd: sandboxDir, env: { ...env, [coverageEnv]: coverageDir } });
+  if (dryRun.exitCode !== 0) await explainRedSuite(runner, planned, sandboxDir, env, dryRun);
+  const suiteTimeoutMs = timeouts.factor * dryRun.durationMs + timeouts.constantMs;
+  return async (jobs) => {
+    const files = [...new Set(jobs.flatMap((job) => job.tests ?? []))];
+    const perFile = await perFileTimeouts(runner, files, sandboxDir, env, concurrency, timeouts);
+    return { execute: processExecutor(runner, sandboxDir, env, suiteTimeoutMs, perFile.timeouts), failingAlone: perFile.failing };
   };
-}
-
-function planMutants(projectDir: string, paths: readonly string[], lines: MutateOptions['lines']): PlannedFile[] {
-  let nextId = 1;
-  return paths.map((file) => {
-    const text = readFileSync(path.join(projectDir, file), 'utf8');
-    const source = parseSource(file, text);
-    const errors = syntaxErrors(source);
-    if (errors.length > 0) {
-      throw new MutateError(`${file}:${errors[0]}: the file does not parse; fix it or leave it out of the files to mutate`);
-    }
-    const wanted = lines?.[file] ? new Set(lines[file]) : undefined;
-    const mutations = findMutations(source).filter((m) => !wanted || wanted.has(source.getLineAndCharacterOfPosition(m.start).line + 1));
-    return { path: file, text, source, mutants: mutations.map((mutation) => ({ id: nextId++, mutation })) };
-  });
 }
 
 // Children must not inherit the markers of a test runner suture itself may be running under:

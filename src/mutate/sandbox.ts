@@ -1,7 +1,7 @@
 // A throwaway copy of the project where instrumented files are written; the user's tree is
 // never touched. node_modules is linked, not copied: the nearest one up the tree, so projects
 // that rely on an ancestor's node_modules (monorepos, our fixtures) resolve the same packages.
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,8 @@ export interface Sandbox {
 }
 
 export async function createSandbox(projectDir: string, excluded: readonly string[] = []): Promise<Sandbox> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'suture-mutate-'));
+  // The real path: test runners report files by it (process.cwd(), vitest), and coverage must match.
+  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'suture-mutate-')));
   const skip = new Set(excluded.map((p) => path.resolve(projectDir, p)));
   await cp(projectDir, dir, {
     recursive: true,

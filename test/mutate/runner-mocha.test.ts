@@ -1,28 +1,23 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { runMutationTesting, type MutationRun } from '../../src/mutate/index.js';
-import { copyFixture, type FixtureCopy } from './helpers/fixture.js';
-import { assertKnownMutants } from './helpers/expectations.js';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { runMutationTesting } from '../../src/mutate/index.js';
+import { copyFixture } from './helpers/fixture.js';
+import { findMutant } from './helpers/expectations.js';
+import { runnerContract } from './helpers/runner-contract.js';
 
-let fixture: FixtureCopy;
-let run: MutationRun;
+runnerContract('mocha', 'mocha');
 
-before(async () => {
-  fixture = copyFixture('mocha');
-  run = await runMutationTesting({ cwd: fixture.dir, quiet: true });
-});
-after(() => fixture.dispose());
-
-test('mocha: detects the runner from package.json', () => {
-  assert.equal(run.runner, 'mocha');
-});
-
-test('mocha: known mutants are killed, survive, time out, lack coverage or are static', () => {
-  assertKnownMutants(run, 'js');
-});
-
-test('mocha: writes the JSON and HTML reports', () => {
-  assert.ok(existsSync(run.reportFiles.json));
-  assert.ok(existsSync(run.reportFiles.html));
+test('mocha: a worker reads .mocharc.yml through mocha itself', async () => {
+  const fixture = copyFixture('mocha');
+  try {
+    rmSync(path.join(fixture.dir, '.mocharc.json'));
+    writeFileSync(path.join(fixture.dir, '.mocharc.yml'), "spec:\n  - 'test/**/*.spec.js'\n");
+    const run = await runMutationTesting({ cwd: fixture.dir, quiet: true, files: ['src/text.js'] });
+    assert.equal(findMutant(run, 'src/text.js', 'MethodExpression', 'text.toLowerCase()').status, 'Killed');
+    assert.equal(run.tally.killed, run.executed);
+  } finally {
+    fixture.dispose();
+  }
 });

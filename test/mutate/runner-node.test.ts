@@ -1,28 +1,3 @@
-import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { runMutationTesting, type MutationRun } from '../../src/mutate/index.js';
-import { copyFixture, type FixtureCopy } from './helpers/fixture.js';
-import { assertKnownMutants } from './helpers/expectations.js';
+import { runnerContract } from './helpers/runner-contract.js';
 
-let fixture: FixtureCopy;
-let run: MutationRun;
-
-before(async () => {
-  fixture = copyFixture('node-test');
-  run = await runMutationTesting({ cwd: fixture.dir, quiet: true });
-});
-after(() => fixture.dispose());
-
-test('node: detects the runner from package.json', () => {
-  assert.equal(run.runner, 'node');
-});
-
-test('node: known mutants are killed, survive, time out, lack coverage or are static', () => {
-  assertKnownMutants(run, 'ts');
-});
-
-test('node: writes the JSON and HTML reports', () => {
-  assert.ok(existsSync(run.reportFiles.json));
-  assert.ok(existsSync(run.reportFiles.html));
-});
+runnerContract('node-test', 'node');

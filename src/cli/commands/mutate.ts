@@ -9,6 +9,7 @@ interface MutateFlags {
   concurrency?: number;
   threshold?: number;
   incremental?: boolean;
+  workers: boolean;
   json?: boolean;
   reportDir: string;
   timeoutFactor: number;
@@ -22,9 +23,10 @@ export function registerMutate(program: Command): void {
     .description('mutation testing of the project\'s test suite')
     .argument('[files...]', 'files, directories or globs to mutate (default: src/ or lib/)')
     .option('--runner <name>', 'test runner: node, vitest or mocha (default: detected from package.json)')
-    .option('--concurrency <n>', 'parallel test processes (default: available CPUs)', positiveInt)
+    .option('--concurrency <n>', 'parallel test workers or processes (default: available CPUs)', positiveInt)
     .option('--threshold <score>', 'exit non-zero when the mutation score is below this (0-100)', score)
     .option('--incremental', 'reuse results of unchanged mutants from .suture/mutation-incremental.json')
+    .option('--no-workers', 'run each mutant in a fresh process of the test command instead of long-lived test workers')
     .option('--json', 'print the summary as JSON')
     .option('--report-dir <dir>', 'where mutation.json and mutation.html go', 'reports/mutation')
     .option('--timeout-factor <x>', 'mutant timeout = factor * normal test time + --timeout-ms', positiveNumber, 1.5)
@@ -40,6 +42,7 @@ export function registerMutate(program: Command): void {
           timeoutFactor: flags.timeoutFactor,
           timeoutMs: flags.timeoutMs,
           incremental: flags.incremental === true,
+          workers: flags.workers,
           reportDir: flags.reportDir,
         });
         process.stdout.write(`${flags.json ? JSON.stringify(summaryJson(run), null, 2) : formatSummary(run)}\n`);

@@ -4,7 +4,7 @@ import { nodeTestRunner } from './node-test.js';
 import type { RunnerAdapter } from './runner.js';
 import { vitestRunner } from './vitest.js';
 
-export type { RunnerAdapter, RunMode, TestCommand } from './runner.js';
+export type { RunnerAdapter, RunMode, TestCommand, WorkerPlan } from './runner.js';
 
 export function createRunner(project: Project, sandboxDir: string): RunnerAdapter {
   switch (project.runner) {

@@ -26,14 +26,21 @@ export function mochaRunner(sandboxDir: string, words: readonly string[]): Runne
   const { flags, positional } = splitArgs(words.slice(words[0] === 'npx' ? 2 : 1), flagsWithValue);
   const hooksFile = path.join(sandboxDir, '.suture-mocha-hooks.cjs');
   writeFileSync(hooksFile, hooks);
-  const subsetConfig = writeConfigWithoutSpec(sandboxDir);
+  // Only the fresh-process commands need it (and refuse .mocharc.yml); workers use mocha's loader.
+  let subsetConfig: string[] | undefined;
   return {
     name: 'mocha',
     runsFilesSeparately: false,
     isolatesFiles: false,
+    worker: () => ({
+      spec: { kind: 'mocha', nodeArgs: [], args: { root: sandboxDir, runnerArgs: [...flags, ...positional] } },
+      // One mocha run loads every file in one process: root hooks in one file apply to all.
+      coverageByFile: false,
+    }),
     command(files, mode) {
       const coverage = mode === 'coverage' ? ['--require', hooksFile] : ['--bail'];
       if (!files) return { command: process.execPath, args: [bin, ...flags, ...coverage, ...positional] };
+      subsetConfig ??= writeConfigWithoutSpec(sandboxDir);
       return { command: process.execPath, args: [bin, ...flags, ...subsetConfig, ...coverage, ...files] };
     },
   };

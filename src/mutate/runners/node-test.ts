@@ -1,5 +1,7 @@
 // node:test: `node [flags] --test files`. Node 20 does not expand globs in --test arguments, so
-// we do. Each test file runs in its own process, which is what attributes coverage to a file.
+// we do. Each test file runs in its own process (or, in a long-lived worker, in a suite of its
+// own over freshly loaded modules), which is what attributes coverage to a file.
+import os from 'node:os';
 import { MutateError } from '../errors.js';
 import { findFiles, isGlob } from '../glob.js';
 import type { RunnerAdapter, TestCommand } from './runner.js';
@@ -26,6 +28,16 @@ export function nodeTestRunner(sandboxDir: string, words: readonly string[]): Ru
     failurePattern: /^\s*not ok \d+/m,
     // A process a test spawns (a server under test) reports its own script as argv[1].
     testFiles: allFiles,
+    worker: () => ({
+      spec: {
+        kind: 'node-test',
+        // Results come from process.exitCode; the TAP output is not read.
+        nodeArgs: [...kept.filter((flag) => !flag.startsWith('--watch') && flag !== '--experimental-test-coverage'),
+          '--test-reporter=tap', `--test-reporter-destination=${os.devNull}`],
+        args: { root: sandboxDir, runnerArgs: [], testFiles: allFiles() },
+      },
+      coverageByFile: true,
+    }),
     command(files, mode): TestCommand {
       // A lone file runs without the --test orchestrator: one process instead of two.
       if (mode === 'mutant' && files?.length === 1) return { command: process.execPath, args: [...kept, '--test-reporter=tap', files[0]!] };

@@ -1,4 +1,7 @@
-// The contract of a test-runner adapter: how to run all tests or a subset as a child process.
+// The contract of a test-runner adapter: how to run all tests or a subset as a child process,
+// and how to keep the runner loaded in long-lived workers.
+import type { WorkerSpec } from '../workers/test-worker.js';
+
 export interface TestCommand {
   command: string;
   args: string[];
@@ -24,6 +27,17 @@ export interface RunnerAdapter {
   readonly runsFilesSeparately: boolean;
   /** The suite's test files when the adapter knows them; coverage keyed elsewhere is unattributed. */
   testFiles?(): string[];
+  /** How to run the suite in long-lived workers; without it every run is a fresh process. */
+  worker?(): WorkerPlan;
+}
+
+export interface WorkerPlan {
+  spec: WorkerSpec;
+  /**
+   * The coverage run goes file by file, spread over the workers (each file loads modules afresh
+   * anyway); otherwise it is one run of the whole suite, as the runner would do it.
+   */
+  coverageByFile: boolean;
 }
 
 /** Splits runner words into flags (with their values) and positional arguments. */

@@ -1,8 +1,10 @@
 // vitest: `vitest run [flags] [file filters]`. The injected helper reads the running file from
 // vitest's worker state, so one run attributes coverage per test file.
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MutateError } from '../errors.js';
+import { vitestSetupFile, vitestSetupSource } from '../workers/vitest-setup.js';
 import type { RunnerAdapter } from './runner.js';
 import { splitArgs } from './runner.js';
 
@@ -19,6 +21,11 @@ export function vitestRunner(sandboxDir: string, words: readonly string[]): Runn
     name: 'vitest',
     runsFilesSeparately: false,
     isolatesFiles: !flags.includes('--no-isolate'),
+    worker() {
+      const setupFile = path.join(sandboxDir, vitestSetupFile);
+      writeFileSync(setupFile, vitestSetupSource);
+      return { spec: { kind: 'vitest', nodeArgs: [], args: { root: sandboxDir, runnerArgs: rest, setupFile } }, coverageByFile: true };
+    },
     command(files, mode) {
       const extra = mode === 'mutant' ? ['--bail=1', '--reporter=dot'] : [];
       return { command: process.execPath, args: [bin, 'run', ...flags, ...pool, ...extra, ...(files ?? positional)] };
