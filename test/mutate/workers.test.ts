@@ -50,9 +50,9 @@ test('workers: a worker ends when suture dies, idle or stuck in an endless loop,
   try {
     assert.ok(alive(pids.idle) && alive(pids.spinning), 'both workers run');
     process.kill(suture.pid!, 'SIGKILL');
-    assert.ok(await waitFor(() => !alive(pids.idle), 5000), 'the idle worker ended with its parent');
-    assert.ok(await waitFor(() => !alive(pids.spinning), 5000), 'the spinning worker ended with its parent');
-    assert.ok(await waitFor(() => !existsSync(sandbox), 5000), 'the sandbox is gone');
+    assert.ok(await waitFor(() => !alive(pids.idle), 20_000), 'the idle worker ended with its parent');
+    assert.ok(await waitFor(() => !alive(pids.spinning), 20_000), 'the spinning worker ended with its parent');
+    assert.ok(await waitFor(() => !existsSync(sandbox), 20_000), 'the sandbox is gone');
   } finally {
     for (const pid of [suture.pid!, pids.idle, pids.spinning]) {
       try {
