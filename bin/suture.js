@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { loadTypescriptFast } from '../dist/typescript-loader.js';
+
+// Before any command module loads the TypeScript compiler.
+loadTypescriptFast();
+const { main } = await import('../dist/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

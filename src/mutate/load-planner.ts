@@ -1,32 +1,8 @@
-// Loads the planner (operators and schemata, which need the TypeScript compiler) on demand.
-//
-// `import ts from 'typescript'` costs about 0.5 s more than `require('typescript')` on Node 20:
-// the ESM loader first scans the 9 MB CommonJS file for named exports, which our default
-// imports never use. A resolve hook hands suture's own modules a one-line ES module whose
-// default export is the required compiler: the same object, without the scan. Only imports of
-// `typescript` made from suture's own files are redirected.
-import { register } from 'node:module';
-
-const hooks = `
-import { fileURLToPath } from 'node:url';
-let own = '';
-export function initialize(data) { own = data.own; }
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  if (specifier !== 'typescript' || !context.parentURL || !context.parentURL.startsWith(own) || !result.url.startsWith('file:')) return result;
-  const file = JSON.stringify(fileURLToPath(result.url));
-  const source = 'import { createRequire } from "node:module"; export default createRequire(' + file + ')(' + file + ');';
-  return { url: 'data:text/javascript,' + encodeURIComponent(source), format: 'module', shortCircuit: true };
-}
-`;
-
-let registered = false;
+// Loads the planner (operators and schemata, which need the TypeScript compiler) on demand,
+// through the fast way of loading the compiler (see src/typescript-loader.ts).
+import { loadTypescriptFast } from '../typescript-loader.js';
 
 export async function loadPlanner(): Promise<typeof import('./plan.js')> {
-  if (!registered) {
-    registered = true;
-    // Suture's own tree: src/ (or dist/), one level above this module's folder.
-    register(`data:text/javascript,${encodeURIComponent(hooks)}`, { data: { own: new URL('../', import.meta.url).href } });
-  }
+  loadTypescriptFast();
   return import('./plan.js');
 }
