@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadExample, sendExampleRequest, waitForHealth, type ExampleRequest } from '../../src/examples.js';
 import type { Patch } from '../../src/model/repair.js';
-import { diffSize, unifiedDiff } from '../../src/repair/diff.js';
+import { replacementPatch } from '../../test/helpers/patch.js';
 import { openStore } from '../../src/store/open.js';
 import { startSuture, type SutureContender } from '../lib/contenders.js';
 import { freePort, machine, nodeCommand, REPO_DIR, runBenchmark, sleep, startProcess, stopProcess, SUTURE_BIN, tempDir } from '../lib/processes.js';
@@ -190,31 +190,7 @@ async function withStore<T>(file: string, dir: string, fn: (store: ReturnType<ty
 
 /** A hand-made patch that passed "validation" but answers 503 on GET /orders: what the canary must catch. */
 async function storeBadPatch(file: string, dir: string, incident: string, id: string): Promise<void> {
-  const before = fs.readFileSync(path.join(dir, BAD_FILE), 'utf8');
-  const start = before.indexOf(BAD_FIND);
-  if (start < 0) throw new Error(`${BAD_FILE} no longer holds the list handler the bad patch replaces`);
-  const after = before.slice(0, start) + BAD_REPLACE + before.slice(start + BAD_FIND.length);
-  const diff = unifiedDiff(BAD_FILE, before, after);
-  const check = { total: 1, statuses: [400], failed: 0, failures: [] };
-  const patch: Patch = {
-    id,
-    incident,
-    candidate: { id, incident, kind: 'guard', description: 'a regression: GET /orders answers 503', edits: [{ file: BAD_FILE, start, end: start + BAD_FIND.length, text: BAD_REPLACE }], diff, diffLines: diffSize(diff), distance: 0 },
-    validation: {
-      candidate: id,
-      passed: true,
-      tests: { ok: true, baselineRed: false },
-      trigger: check,
-      earlier: { total: 0, statuses: [], failed: 0, failures: [] },
-      variants: { total: 0, statuses: [], failed: 0, failures: [] },
-      behaviour: { total: 10, preserved: 10, fraction: 1, differences: [] },
-      durationMs: 1,
-    },
-    status: 'proposed',
-    createdAt: new Date().toISOString(),
-    diffFile: `.suture/patches/${id}.diff`,
-    secondsToPatch: 0,
-  };
+  const patch = replacementPatch({ root: dir, file: BAD_FILE, find: BAD_FIND, replace: BAD_REPLACE, id, incident, description: 'a regression: GET /orders answers 503' });
   await withStore(file, dir, (s) => s.savePatch(patch));
 }
 

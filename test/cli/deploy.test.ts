@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { loadExample } from '../../src/examples.js';
 import type { AuditEntry } from '../../src/model/audit.js';
 import type { Patch } from '../../src/model/repair.js';
-import { diffSize, unifiedDiff } from '../../src/repair/diff.js';
+import { replacementPatch } from '../helpers/patch.js';
 import { openStore } from '../../src/store/open.js';
 import { EXAMPLES, suture, tempDir } from '../helpers/suture.js';
 
@@ -46,10 +46,6 @@ async function setup(patchId = 'a1b2c3d4e5f6'): Promise<Setup> {
   const dir = repository();
   const store = path.join(tempDir('suture-cli-store-'), 'suture.db');
   const original = fs.readFileSync(path.join(dir, SHIPPING), 'utf8');
-  const start = original.indexOf(FIND);
-  assert.ok(start >= 0);
-  const after = original.slice(0, start) + GUARD + original.slice(start + FIND.length);
-  const diff = unifiedDiff(SHIPPING, original, after);
   const s = openStore(store, dir);
   try {
     const location = { fn: 'shippingFor', file: path.join(dir, SHIPPING), line: 16, column: 40, app: true };
@@ -65,26 +61,20 @@ async function setup(patchId = 'a1b2c3d4e5f6'): Promise<Setup> {
       at: new Date().toISOString(),
       service: { command: example.command, cwd: dir },
     });
-    const check = { total: 1, statuses: [400], failed: 0, failures: [] };
-    const patch: Patch = {
+    const patch = replacementPatch({
+      root: dir,
+      file: SHIPPING,
+      find: FIND,
+      replace: GUARD,
       id: patchId,
       incident: incident.id,
-      candidate: { id: patchId, incident: incident.id, kind: 'input-validation', description: 'refuse an order without customer.address', edits: [{ file: SHIPPING, start, end: start + FIND.length, text: GUARD }], diff, diffLines: diffSize(diff), distance: 0 },
+      kind: 'input-validation',
+      description: 'refuse an order without customer.address',
       validation: {
-        candidate: patchId,
-        passed: true,
-        tests: { ok: true, baselineRed: false },
-        trigger: check,
-        earlier: { total: 0, statuses: [], failed: 0, failures: [] },
         variants: { total: 2, statuses: [400, 400], failed: 0, failures: [] },
         behaviour: { total: 12, preserved: 12, fraction: 1, differences: [] },
-        durationMs: 1,
       },
-      status: 'proposed',
-      createdAt: new Date().toISOString(),
-      diffFile: `.suture/patches/${patchId}.diff`,
-      secondsToPatch: 1,
-    };
+    });
     await s.savePatch(patch);
     return { dir, store, incident: incident.id, patch: patchId, original };
   } finally {

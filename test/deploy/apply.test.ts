@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { applyPatch, branchFor, DeployError, revertPatch } from '../../src/deploy/apply.js';
 import type { Patch } from '../../src/model/repair.js';
-import { unifiedDiff } from '../../src/repair/diff.js';
+import { replacementPatch } from '../helpers/patch.js';
 
 const dirs: string[] = [];
 const saved = { ceiling: process.env.GIT_CEILING_DIRECTORIES, global: process.env.GIT_CONFIG_GLOBAL, nosystem: process.env.GIT_CONFIG_NOSYSTEM };
@@ -88,31 +88,7 @@ function repository(options: { sub?: string; identity?: boolean } = {}): { top: 
 
 /** A validated patch replacing `find` with `replace` in `file`, its diff made from the file as it is now. */
 function patchFor(root: string, file: string, find: string, replace: string, id = 'p1'): Patch {
-  const beforeText = read(root, file);
-  const start = beforeText.indexOf(find);
-  assert.ok(start >= 0, `${file} holds ${find}`);
-  const afterText = beforeText.slice(0, start) + replace + beforeText.slice(start + find.length);
-  const diff = unifiedDiff(file, beforeText, afterText);
-  const check = { total: 1, statuses: [200], failed: 0, failures: [] };
-  return {
-    id,
-    incident: 'inc1',
-    candidate: { id, incident: 'inc1', kind: 'guard', description: 'guard customer.address', edits: [{ file, start, end: start + find.length, text: replace }], diff, diffLines: 1, distance: 0 },
-    validation: {
-      candidate: id,
-      passed: true,
-      tests: { ok: true, baselineRed: false },
-      trigger: check,
-      earlier: { total: 0, statuses: [], failed: 0, failures: [] },
-      variants: { total: 0, statuses: [], failed: 0, failures: [] },
-      behaviour: { total: 3, preserved: 3, fraction: 1, differences: [] },
-      durationMs: 1,
-    },
-    status: 'proposed',
-    createdAt: new Date().toISOString(),
-    diffFile: `.suture/patches/${id}.diff`,
-    secondsToPatch: 1,
-  };
+  return replacementPatch({ root, file, find, replace, id, incident: 'inc1', description: 'guard customer.address' });
 }
 
 const patched = ORDERS.replace(FIND, GUARD);

@@ -10,8 +10,8 @@ import { after, describe, test } from 'node:test';
 import { closeIdleSockets, loadExample, sendExampleRequest, type ExampleRequest } from '../../src/examples.js';
 import type { AuditEntry } from '../../src/model/audit.js';
 import type { Patch } from '../../src/model/repair.js';
-import { unifiedDiff } from '../../src/repair/diff.js';
 import { openStore } from '../../src/store/open.js';
+import { replacementPatch } from '../helpers/patch.js';
 import { BIN, EXAMPLES, recordIncident, startSuture, stopAll, suture, tempDir, waitFor, type RunningSuture } from '../helpers/suture.js';
 
 after(stopAll);
@@ -88,31 +88,7 @@ async function audit(store: string): Promise<AuditEntry[]> {
 
 /** Stores a hand-made patch for an incident, validated as far as the sandbox could tell: what the canary must catch. */
 async function storeBadPatch(store: string, dir: string, incident: string, id: string, file: string, find: string, replace: string): Promise<void> {
-  const before = fs.readFileSync(path.join(dir, file), 'utf8');
-  assert.ok(before.includes(find), `${file} holds ${find}`);
-  const after = before.replace(find, replace);
-  const diff = unifiedDiff(file, before, after);
-  const start = before.indexOf(find);
-  const check = { total: 1, statuses: [400], failed: 0, failures: [] };
-  const patch: Patch = {
-    id,
-    incident,
-    candidate: { id, incident, kind: 'guard', description: `hand-made regression ${id}`, edits: [{ file, start, end: start + find.length, text: replace }], diff, diffLines: 2, distance: 0 },
-    validation: {
-      candidate: id,
-      passed: true,
-      tests: { ok: true, baselineRed: false },
-      trigger: check,
-      earlier: { total: 0, statuses: [], failed: 0, failures: [] },
-      variants: { total: 0, statuses: [], failed: 0, failures: [] },
-      behaviour: { total: 10, preserved: 10, fraction: 1, differences: [] },
-      durationMs: 1,
-    },
-    status: 'proposed',
-    createdAt: new Date().toISOString(),
-    diffFile: `.suture/patches/${id}.diff`,
-    secondsToPatch: 1,
-  };
+  const patch = replacementPatch({ root: dir, file, find, replace, id, incident, description: `hand-made regression ${id}` });
   const s = openStore(store, dir, { mustExist: true });
   try {
     await s.savePatch(patch);
