@@ -78,8 +78,7 @@ const tracker = new RequestTracker(
   DEFAULT_SENSOR_SETTINGS.bufferSize,
   redaction.redactionRules(DEFAULT_SENSOR_SETTINGS.redactHeaders, DEFAULT_SENSOR_SETTINGS.redactFields),
 );
-// The diagnostics_channel subscribers, called here directly as Node would call them for each request.
-const hooks = tracker as unknown as { onStart(m: unknown): void; onFinish(m: unknown): void };
+// What the tracker's emit hooks call for each request: start at the server's 'request', finish at the response's 'finish'.
 function trackedRequest(): ServerResponse {
   const req = new IncomingMessage(socket);
   req.method = 'GET';
@@ -88,10 +87,9 @@ function trackedRequest(): ServerResponse {
   req.httpVersionMinor = 1;
   req.rawHeaders = rawHeaders;
   const res = new ServerResponse(req);
-  const message = { request: req, response: res, socket, server: null };
-  hooks.onStart(message);
+  tracker.start(req, res);
   res.statusCode = 200;
-  hooks.onFinish(message);
+  tracker.finish(res);
   return res;
 }
 
@@ -146,7 +144,7 @@ async function loopback(withSensor: boolean, seconds: number): Promise<number> {
 
 runBenchmark(async () => {
   console.log("Sensor micro-benchmarks — each Suture function against a baseline timed in the same run");
-  console.log(`per-request tracking: the tracker's diagnostics_channel hooks (start + finish) on top of Node's own IncomingMessage + ServerResponse;`);
+  console.log(`per-request tracking: the tracker's start + finish (what its emit hooks call) on top of Node's own IncomingMessage + ServerResponse;`);
   console.log(`  end to end: http server + keep-alive client in one process (16 in flight, 1 POST in 4), bare vs --import dist/sensor/index.js`);
   console.log(`redaction: redactHeaders + redactUrl + redactBody of a recorded POST (8 headers, query with a token, 300-byte JSON body with secrets) vs JSON.stringify of it`);
   console.log(`${rounds} interleaved rounds, medians; machine: ${machine()}, ${new Date().toISOString()}`);

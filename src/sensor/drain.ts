@@ -29,12 +29,12 @@ export function drain(tracker: RequestTracker, timeoutMs: number): void {
     // net's close, not http's: http.Server#close would also cut idle keep-alive connections.
     net.Server.prototype.close.call(server, () => open--);
   }
-  for (const ctx of tracker.inFlight) if (ctx.res !== null) ctx.res.shouldKeepAlive = false;
+  for (const ctx of tracker.inFlight()) if (ctx.res !== null) ctx.res.shouldKeepAlive = false;
 
   const deadline = Date.now() + timeoutMs;
   const check = setInterval(() => {
     tracker.sweep();
-    if ((tracker.inFlight.size > 0 || open > 0) && Date.now() < deadline) return;
+    if ((tracker.inFlightCount > 0 || open > 0) && Date.now() < deadline) return;
     clearInterval(check);
     // Tell the supervisor before going, then exit whatever timers the app still holds.
     send({ suture: 'drained', pid: process.pid }, () => process.exit(0));

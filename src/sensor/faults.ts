@@ -49,10 +49,7 @@ function untracedRequest(tracker: RequestTracker, stack: string): { ctx?: Reques
   const last = tracker.lastStarted;
   if (last !== undefined && last.res !== null && DISPATCH_FRAME.test(stack)) return { ctx: last, attribution: 'dispatch' };
   tracker.sweep();
-  if (tracker.inFlight.size === 1) {
-    const [only] = tracker.inFlight;
-    return { ctx: only!, attribution: 'only-in-flight' };
-  }
+  if (tracker.inFlightCount === 1) return { ctx: tracker.inFlight()[0]!, attribution: 'only-in-flight' };
   return { attribution: 'none' };
 }
 
@@ -62,7 +59,7 @@ function untracedRequest(tracker: RequestTracker, stack: string): { ctx?: Reques
  */
 function answerSuspectsLater(tracker: RequestTracker): void {
   const faultAt = performance.now();
-  const suspects = [...tracker.inFlight].map((ctx) => {
+  const suspects = tracker.inFlight().map((ctx) => {
     const p99 = tracker.routeP99(ctx);
     return { ctx, deadline: p99 === undefined ? faultAt + SUSPECT_GRACE_MS : Math.min(faultAt + SUSPECT_GRACE_MS, Math.max(ctx.start + 10 * p99, faultAt + SUSPECT_FLOOR_MS)) };
   });

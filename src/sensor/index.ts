@@ -42,6 +42,7 @@ function install(): void {
     settings.bodyLimit,
     settings.bufferSize,
     redactionRules(settings.redactHeaders, settings.redactFields),
+    settings.samplePerInterval,
   );
   tracker.tracing = settings.traceContext === 'always';
   for (const shield of settings.shields) raiseShield(shield);

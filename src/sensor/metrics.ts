@@ -39,7 +39,7 @@ export function startMetrics(tracker: RequestTracker, intervalMs: number, sample
       gcMs,
       requests: tracker.finishedInInterval,
       errors5xx: tracker.errorsInInterval,
-      inFlight: tracker.inFlight.size,
+      inFlight: tracker.inFlightCount,
       latencies: tracker.takeLatencies(LATENCIES_PER_INTERVAL),
     };
     loop.reset();

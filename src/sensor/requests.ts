@@ -1,45 +1,62 @@
 // Tracks every HTTP request the service handles: its async context (so a fault can be traced back
-// to it), a bounded copy of its body, and its outcome. This is the sensor's hot path: one small
-// object per request, no closures, no header parsing until a request is actually shipped.
+// to it), a bounded copy of its body, and its outcome. This is the sensor's hot path. Per request it
+// allocates one small object and touches Node's objects once (the response, to find the request
+// again at its finish); requests in flight are a linked list, not a Set, and what is kept after a
+// request finishes is numbers, so nothing of it outlives the young generation but the last few
+// requests kept whole for the traffic sample.
+// Requests are seen through Node's diagnostics_channel (`http.server.request.start`, published
+// before the server emits 'request', and `http.server.response.finish`), for HTTP and HTTPS alike.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import dc from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { routeOf, type RecordedRequest } from '../model/request.js';
 import { redactBody, redactHeaders, redactUrl, type RedactionRules } from './redaction.js';
 
-export interface RequestContext {
-  seq: number;
-  method: string;
-  url: string;
-  rawHeaders: string[];
-  /** performance.now() at start. */
-  start: number;
+/** One request, from its start until it leaves the tracker. */
+export class RequestContext {
   /** Allocated on the first body chunk; GET requests never allocate it. */
-  chunks: Buffer[] | null;
-  bodyBytes: number;
-  truncated: boolean;
-  /** Set until the response finishes; the fault path needs it to answer. */
-  res: ServerResponse | null;
-  status: number;
-  durationMs: number;
-  faulted: boolean;
+  chunks: Buffer[] | null = null;
+  bodyBytes = 0;
+  truncated = false;
+  status = 0;
+  durationMs = -1;
+  faulted = false;
   /** Refused by a shield: the input of a known fault, not normal traffic, so never sampled. */
-  refused: boolean;
+  refused = false;
+  /** Neighbours in the tracker's list of requests in flight. */
+  prev: RequestContext | null = null;
+  next: RequestContext | null = null;
+
+  constructor(
+    readonly seq: number,
+    readonly method: string,
+    readonly url: string,
+    readonly rawHeaders: string[],
+    /** performance.now() at start. */
+    readonly start: number,
+    /** Set until the response finishes; the fault path needs it to answer. */
+    public res: ServerResponse | null,
+  ) {}
 }
 
-interface RequestStartMessage {
+interface RequestMessage {
   request: IncomingMessage;
   response: ServerResponse;
 }
 
 const kContext = Symbol('suture.request');
-/** performance.now() of the first request seen on a connection. */
-const kFirstSeen = Symbol('suture.firstSeen');
-const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
+/** performance.now() when a connection was accepted. */
+const kAccepted = Symbol('suture.accepted');
 
 type WithContext = { [kContext]?: RequestContext };
+type Stamped = Socket & { [kAccepted]?: number };
+
+function hasBody(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && method !== 'TRACE' && method !== 'CONNECT';
+}
 
 export class RequestTracker {
   readonly als = new AsyncLocalStorage<RequestContext>();
@@ -50,36 +67,76 @@ export class RequestTracker {
   tracing = false;
   /** The request whose start was published last: a synchronous throw in dispatch belongs to it. */
   lastStarted: RequestContext | undefined;
-  /** Recently finished requests, oldest overwritten first. */
-  private readonly ring: (RequestContext | undefined)[];
-  private ringNext = 0;
   private seq = 0;
-  /** Requests settled into the ring so far, and how many of them a sample has already looked at. */
-  private settled = 0;
-  private sampledUpTo = 0;
+  /** Requests in flight: a doubly linked list, newest at the head. */
+  private head: RequestContext | null = null;
+  private open = 0;
+  /** Durations, statuses and request lines of recently finished requests, oldest overwritten first. */
+  private readonly durations: Float64Array;
+  private readonly statuses: Uint16Array;
+  private readonly methods: string[];
+  private readonly urls: string[];
+  private next = 0;
+  /** Requests finished so far, and how many of them a latency sample has already looked at. */
+  private finished = 0;
   private timedUpTo = 0;
-  readonly inFlight = new Set<RequestContext>();
+  /** The last requests finished whole (not faulted, not refused): the traffic sample's candidates. */
+  private readonly kept: (RequestContext | undefined)[];
+  private keptNext = 0;
+  private keptTotal = 0;
+  private sampledUpTo = 0;
   finishedInInterval = 0;
   errorsInInterval = 0;
   draining = false;
   /**
-   * A rebalance: connections first seen before `rebalanceFrom` close after their next response, once
+   * A rebalance: connections accepted before `rebalanceFrom` close after their next response, once
    * each, so keep-alive clients reconnect and the cluster's round robin spreads them over every
    * worker. 0 when none is asked for.
    */
   rebalanceFrom = 0;
 
+  /**
+   * `bufferSize` finished requests are remembered by their duration (latencies, a route's p99);
+   * the last `sampleSize` of them whole, for the traffic sample.
+   */
   constructor(
     private readonly bodyLimit: number,
     bufferSize: number,
     private readonly rules: RedactionRules,
+    sampleSize = 20,
   ) {
-    this.ring = new Array(bufferSize);
+    this.durations = new Float64Array(bufferSize);
+    this.statuses = new Uint16Array(bufferSize);
+    this.methods = new Array<string>(bufferSize).fill('');
+    this.urls = new Array<string>(bufferSize).fill('');
+    this.kept = new Array(Math.max(1, sampleSize));
   }
 
   install(): void {
+    dc.subscribe('net.server.socket', onAccepted);
     dc.subscribe('http.server.request.start', this.onStart);
     dc.subscribe('http.server.response.finish', this.onFinish);
+  }
+
+  private readonly onStart = (message: unknown): void => {
+    const { request, response } = message as RequestMessage;
+    this.start(request, response);
+  };
+
+  private readonly onFinish = (message: unknown): void => {
+    this.finish((message as RequestMessage).response);
+  };
+
+  /** Requests in flight. */
+  get inFlightCount(): number {
+    return this.open;
+  }
+
+  /** The requests in flight, newest first. */
+  inFlight(): RequestContext[] {
+    const out: RequestContext[] = [];
+    for (let ctx = this.head; ctx !== null; ctx = ctx.next) out.push(ctx);
+    return out;
   }
 
   /**
@@ -96,60 +153,69 @@ export class RequestTracker {
     };
   }
 
-  private readonly onStart = (message: unknown): void => {
-    const { request, response } = message as RequestStartMessage;
-    const ctx: RequestContext = {
-      seq: ++this.seq,
-      method: request.method ?? 'GET',
-      url: request.url ?? '/',
-      rawHeaders: request.rawHeaders,
-      start: performance.now(),
-      chunks: null,
-      bodyBytes: 0,
-      truncated: false,
-      res: response,
-      status: 0,
-      durationMs: -1,
-      faulted: false,
-      refused: false,
-    };
+  /** A request has reached its server. */
+  start(request: IncomingMessage, response: ServerResponse): void {
+    const method = request.method ?? 'GET';
+    const ctx = new RequestContext(++this.seq, method, request.url ?? '/', request.rawHeaders, performance.now(), response);
     (response as ServerResponse & WithContext)[kContext] = ctx;
-    if (!BODILESS.has(ctx.method)) this.captureBody(request, ctx);
-    this.inFlight.add(ctx);
+    if (hasBody(method)) this.captureBody(request, ctx);
+    const head = this.head;
+    if (head !== null) head.prev = ctx;
+    ctx.next = head;
+    this.head = ctx;
+    this.open++;
     // A draining worker answers what it has and lets each connection close behind its response.
-    const socket = request.socket as typeof request.socket & { [kFirstSeen]?: number };
-    const firstSeen = (socket[kFirstSeen] ??= ctx.start);
-    if (this.draining || firstSeen < this.rebalanceFrom) response.shouldKeepAlive = false;
+    if (this.draining || (this.rebalanceFrom !== 0 && ((request.socket as Stamped)[kAccepted] ?? Infinity) < this.rebalanceFrom)) {
+      response.shouldKeepAlive = false;
+    }
     this.lastStarted = ctx;
     if (this.tracing) this.als.enterWith(ctx);
-  };
+  }
 
-  private readonly onFinish = (message: unknown): void => {
-    const { response } = message as RequestStartMessage;
+  /** A response has been handed to the operating system whole. */
+  finish(response: ServerResponse): void {
     const ctx = (response as ServerResponse & WithContext)[kContext];
-    if (ctx === undefined) return;
-    this.settle(ctx, response.statusCode);
-  };
+    if (ctx !== undefined) this.settle(ctx, response.statusCode);
+  }
 
-  /** Marks a request done and moves it to the ring of recent requests. */
+  /** Marks a request done: out of the in-flight list, its duration remembered. */
   settle(ctx: RequestContext, status: number): void {
     if (ctx.res === null) return;
     ctx.status = status;
     ctx.durationMs = performance.now() - ctx.start;
     ctx.res = null;
-    this.inFlight.delete(ctx);
+    const { prev, next } = ctx;
+    if (prev === null) this.head = next;
+    else prev.next = next;
+    if (next !== null) next.prev = prev;
+    ctx.prev = ctx.next = null;
+    if (this.lastStarted === ctx) this.lastStarted = undefined;
+    this.open--;
     this.finishedInInterval++;
     if (status >= 500) this.errorsInInterval++;
-    this.ring[this.ringNext] = ctx;
-    this.ringNext = (this.ringNext + 1) % this.ring.length;
-    this.settled++;
+    const i = this.next;
+    this.durations[i] = ctx.durationMs;
+    this.statuses[i] = status;
+    this.methods[i] = ctx.method;
+    this.urls[i] = ctx.url;
+    this.next = i + 1 === this.durations.length ? 0 : i + 1;
+    this.finished++;
+    if (status > 0 && !ctx.faulted && !ctx.refused) {
+      this.kept[this.keptNext] = ctx;
+      this.keptNext = (this.keptNext + 1) % this.kept.length;
+      this.keptTotal++;
+    }
   }
 
   /** Drops requests whose connection went away without a response (client aborts), so they are not counted as in flight. */
   sweep(): void {
-    for (const ctx of this.inFlight) {
+    for (let ctx = this.head; ctx !== null; ) {
+      const next = ctx.next;
       const res = ctx.res;
-      if (res === null || res.destroyed || res.writableFinished) this.settle(ctx, res?.statusCode ?? 0);
+      // A response destroyed before it finished was never answered: status 0.
+      if (res === null || res.writableFinished) this.settle(ctx, res?.statusCode ?? 0);
+      else if (res.destroyed) this.settle(ctx, 0);
+      ctx = next;
     }
   }
 
@@ -159,29 +225,29 @@ export class RequestTracker {
 
   /**
    * Up to `max` requests finished since the last call, most recently finished first, redacted.
-   * Faulted ones are left out (they are shipped with their fault), and so are those a shield refused.
+   * Faulted ones are left out (they are shipped with their fault), and so are those a shield
+   * refused and those never answered. At most the tracker's sample size are remembered between calls.
    */
   takeSample(max: number): RecordedRequest[] {
     const out: RecordedRequest[] = [];
-    const n = this.ring.length;
-    const fresh = Math.min(this.settled - this.sampledUpTo, n);
-    for (let i = 1; i <= fresh && out.length < max; i++) {
-      const ctx = this.ring[(this.ringNext - i + n) % n]!;
-      if (!ctx.faulted && !ctx.refused) out.push(this.record(ctx));
-    }
-    this.sampledUpTo = this.settled;
+    const n = this.kept.length;
+    const fresh = Math.min(this.keptTotal - this.sampledUpTo, n, max);
+    for (let i = 1; i <= fresh; i++) out.push(this.record(this.kept[(this.keptNext - i + n) % n]!));
+    this.sampledUpTo = this.keptTotal;
     return out;
   }
 
   /**
    * The 99th-percentile duration (ms) of recent requests answered on the same route as `ctx`, or
-   * undefined with fewer than 5 of them in the ring.
+   * undefined with fewer than 5 of them remembered.
    */
   routeP99(ctx: RequestContext): number | undefined {
     const route = routeOf(ctx.method, ctx.url);
     const durations: number[] = [];
-    for (const other of this.ring) {
-      if (other !== undefined && other.status > 0 && other.status < 500 && routeOf(other.method, other.url) === route) durations.push(other.durationMs);
+    const n = Math.min(this.finished, this.durations.length);
+    for (let i = 0; i < n; i++) {
+      const status = this.statuses[i]!;
+      if (status > 0 && status < 500 && routeOf(this.methods[i]!, this.urls[i]!) === route) durations.push(this.durations[i]!);
     }
     if (durations.length < 5) return undefined;
     durations.sort((a, b) => a - b);
@@ -191,13 +257,13 @@ export class RequestTracker {
   /** Durations (ms) of up to `max` requests answered since the last call, most recent first: what a canary is judged on. */
   takeLatencies(max: number): number[] {
     const out: number[] = [];
-    const n = this.ring.length;
-    const fresh = Math.min(this.settled - this.timedUpTo, n);
+    const n = this.durations.length;
+    const fresh = Math.min(this.finished - this.timedUpTo, n);
     for (let i = 1; i <= fresh && out.length < max; i++) {
-      const ctx = this.ring[(this.ringNext - i + n) % n]!;
-      if (ctx.status > 0) out.push(Math.round(ctx.durationMs * 100) / 100);
+      const at = (this.next - i + n) % n;
+      if (this.statuses[at]! > 0) out.push(Math.round(this.durations[at]! * 100) / 100);
     }
-    this.timedUpTo = this.settled;
+    this.timedUpTo = this.finished;
     return out;
   }
 
@@ -227,6 +293,11 @@ export class RequestTracker {
     if (ctx.durationMs >= 0) rec.durationMs = Math.round(ctx.durationMs * 100) / 100;
     return rec;
   }
+}
+
+/** Stamps each accepted connection with its time, for rebalancing. */
+function onAccepted(message: unknown): void {
+  (message as { socket: Stamped }).socket[kAccepted] = performance.now();
 }
 
 /** Marks the request behind this response as refused by a shield. */
