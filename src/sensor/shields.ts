@@ -1,9 +1,10 @@
 // Input filters inside the worker: a request on a shielded route whose features match the filter is
 // answered 422 before the app sees it. Filters on the body hold the request back until its body has
 // arrived, then hand it to the app with the body replayed, unchanged. Until the first filter is
-// raised nothing is hooked: an unshielded service pays nothing.
+// raised nothing is hooked: an unshielded service pays nothing. HTTP and HTTPS servers are screened.
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import { featuresOf, matchesFilter, readsBody, SHIELD_STATUS, type Shield } from '../model/shield.js';
 import { routeOf } from '../model/request.js';
 import { markRefused } from './requests.js';
@@ -62,27 +63,31 @@ function screenWithBody(server: http.Server, emit: Emit, req: IncomingMessage, r
   return true;
 }
 
+/**
+ * Screens a request against the filters raised on its route: answers it 422 when it matches, or
+ * holds it until its body can be judged. Returns true when it has taken the request over.
+ */
+function screenRequest(server: http.Server, emit: Emit, req: IncomingMessage, res: ServerResponse): boolean {
+  const shields = filters.get(routeOf(req.method ?? 'GET', req.url ?? '/'));
+  if (shields === undefined) return false;
+  if (shields.some((s) => readsBody(s.filter!))) return screenWithBody(server, emit, req, res, shields);
+  const match = firstMatch(shields, req.url ?? '/', undefined);
+  if (match === undefined) return false;
+  refuse(res, match);
+  req.resume();
+  return true;
+}
+
 function hook(): void {
   if (hooked) return;
   hooked = true;
-  const emit = http.Server.prototype.emit as Emit;
-  http.Server.prototype.emit = function emitScreened(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'request' && filters.size > 0) {
-      const req = args[0] as IncomingMessage;
-      const res = args[1] as ServerResponse;
-      const shields = filters.get(routeOf(req.method ?? 'GET', req.url ?? '/'));
-      if (shields !== undefined) {
-        if (shields.some((s) => readsBody(s.filter!))) return screenWithBody(this, emit, req, res, shields);
-        const match = firstMatch(shields, req.url ?? '/', undefined);
-        if (match) {
-          refuse(res, match);
-          req.resume();
-          return true;
-        }
-      }
-    }
-    return emit.call(this, event, ...args);
-  } as typeof http.Server.prototype.emit;
+  for (const proto of [http.Server.prototype, https.Server.prototype] as unknown as { emit: Emit }[]) {
+    const emit = proto.emit;
+    proto.emit = function emitScreened(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'request' && filters.size > 0 && screenRequest(this, emit, args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
+      return emit.call(this, event, ...args);
+    };
+  }
 }
 
 export function raiseShield(shield: Shield): void {

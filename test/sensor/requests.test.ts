@@ -3,7 +3,12 @@
 // request (even after a timer) can find that request's context.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -15,7 +20,7 @@ import { liftShield, raiseShield } from '../../src/sensor/shields.js';
 
 const BODY_LIMIT = 64;
 const tracker = new RequestTracker(BODY_LIMIT, 32, redactionRules(DEFAULT_SENSOR_SETTINGS.redactHeaders, DEFAULT_SENSOR_SETTINGS.redactFields));
-// install() patches IncomingMessage.prototype.push and subscribes to diagnostics_channel: once per process.
+// install() subscribes to diagnostics_channel: once per process.
 tracker.tracing = true;
 tracker.install();
 
@@ -251,6 +256,122 @@ describe('RequestTracker', () => {
     } finally {
       liftShield(shield.id);
     }
+  });
+
+  test('requests in flight are counted until each finishes, in whatever order they finish', async () => {
+    const release = new Map<string, () => void>();
+    let arrived!: () => void;
+    const allArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const handler: Route = (req, res) => {
+      release.set(req.url!, () => res.end());
+      if (release.size === 3) arrived();
+    };
+    for (const p of ['/f1', '/f2', '/f3']) routes.set(p, handler);
+    const before = tracker.inFlightCount;
+    const pending = ['/f1', '/f2', '/f3'].map((p) => send(p));
+    await allArrived;
+    assert.equal(tracker.inFlightCount, before + 3);
+    release.get('/f2')!();
+    await pending[1];
+    assert.equal(tracker.inFlightCount, before + 2);
+    assert.deepEqual(
+      tracker.inFlight().map((c) => c.url).filter((u) => u.startsWith('/f')).sort(),
+      ['/f1', '/f3'],
+    );
+    release.get('/f1')!();
+    release.get('/f3')!();
+    await Promise.all(pending);
+    assert.equal(tracker.inFlightCount, before);
+    const sampled = tracker.takeSample(10).map((r) => r.url);
+    assert.equal(sampled.length, 3);
+    assert.equal(sampled[2], '/f2', 'the first to finish is the oldest in the sample');
+    assert.deepEqual(sampled.slice(0, 2).sort(), ['/f1', '/f3']);
+  });
+
+  test('a request whose client went away unanswered leaves the in-flight count at the next sweep', async () => {
+    let arrived!: () => void;
+    const came = new Promise<void>((resolve) => (arrived = resolve));
+    routes.set('/abandoned', () => arrived()); // never answers
+    const before = tracker.inFlightCount;
+    const controller = new AbortController();
+    const request = fetch(`${base}/abandoned`, { signal: controller.signal }).catch(() => 'aborted');
+    await came;
+    assert.equal(tracker.inFlightCount, before + 1);
+    controller.abort();
+    assert.equal(await request, 'aborted');
+    // The server learns of the close on its next turn of the event loop.
+    for (let i = 0; i < 100 && tracker.inFlightCount > before; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      tracker.sweep();
+    }
+    assert.equal(tracker.inFlightCount, before);
+    assert.deepEqual(tracker.takeSample(10), [], 'an unanswered request is not normal traffic');
+  });
+
+  test('takeLatencies returns each answered request once, newest first, at most the buffer (32) of them', async () => {
+    routes.set('/lat', (_req, res) => res.end());
+    tracker.takeLatencies(1000);
+    for (let i = 0; i < 3; i++) await send('/lat');
+    const three = tracker.takeLatencies(1000);
+    assert.equal(three.length, 3);
+    assert.ok(three.every((d) => d >= 0 && d < 5_000));
+    assert.deepEqual(tracker.takeLatencies(1000), []);
+    for (let i = 0; i < 40; i++) await send(`/lat?i=${i}`);
+    assert.equal(tracker.takeLatencies(1000).length, 32);
+  });
+
+  test("routeP99 is the slow tail of the request's own route, once five of them are remembered", async () => {
+    routes.set('/p99/fast', (_req, res) => res.end());
+    routes.set('/p99/slow', (_req, res) => void setTimeout(() => res.end(), 40));
+    for (let i = 0; i < 4; i++) await send('/p99/slow');
+    const probe = (url: string) => ({ method: 'GET', url }) as RequestContext;
+    assert.equal(tracker.routeP99(probe('/p99/slow')), undefined, 'four are too few');
+    await send('/p99/slow');
+    for (let i = 0; i < 10; i++) await send('/p99/fast');
+    const slow = tracker.routeP99(probe('/p99/slow'));
+    const fast = tracker.routeP99(probe('/p99/fast'));
+    assert.ok(slow !== undefined && slow >= 35, `slow route p99 ${slow}`);
+    assert.ok(fast !== undefined && fast < slow, `fast route p99 ${fast} is its own, not the slow route's`);
+  });
+
+  test('an HTTPS server is tracked and screened like an HTTP one', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suture-tls-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    if (made.status !== 0) return t.skip('openssl could not make a test certificate');
+    const tls = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => tls.close(() => resolve())));
+    const port = (tls.address() as AddressInfo).port;
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port, path, rejectUnauthorized: false, agent: false }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+          .on('error', reject);
+      });
+    const now = Date.now();
+    const shield: Shield = {
+      id: 'i2-filter',
+      incident: 'i2',
+      kind: 'input-filter',
+      description: 'refuse GET /secure/export where query.format is missing',
+      raisedAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + 60_000).toISOString(),
+      filter: { route: 'GET /secure/export', predicates: [{ path: 'query.format', is: 'missing' }] },
+    };
+    raiseShield(shield);
+    try {
+      assert.equal(await get('/secure/export'), 422);
+      assert.equal(await get('/secure/export?format=json'), 200);
+    } finally {
+      liftShield(shield.id);
+    }
+    // The finish is tracked on the server's side once the client has read the response.
+    for (let i = 0; i < 50 && tracker.inFlight().some((c) => c.url.startsWith('/secure/')); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(tracker.takeSample(10).map((r) => `${r.url} ${r.status}`), ['/secure/export?format=json 200']);
   });
 
   test('takeSample returns at most the requested number', async () => {
