@@ -142,7 +142,7 @@ export function runBenchmark(main: () => Promise<void>): void {
 }
 
 /** A port on 127.0.0.1 that was free a moment ago. */
-export { freePort } from '../../src/diagnose/oracle.js';
+export { freePort } from '../../src/ports.js';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

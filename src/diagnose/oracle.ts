@@ -13,6 +13,7 @@ import type { RecordedRequest } from '../model/request.js';
 import { cleanEnv, parseNodeCommand, SENSOR_URL } from '../supervisor/launch.js';
 import { track } from '../supervisor/cleanup.js';
 import { readCoverageFiles, type CoverageTake } from './coverage.js';
+import { freePort } from '../ports.js';
 
 export interface ReplayResponse {
   status?: number;
@@ -31,17 +32,6 @@ export interface OracleOptions {
 }
 
 const HOP_HEADERS = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect']);
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {

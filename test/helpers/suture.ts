@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../src/diagnose/oracle.js';
+import { freePort } from '../../src/ports.js';
 import type { SutureEvent } from '../../src/model/event.js';
 import { readEvents } from '../../src/supervisor/event-log.js';
 import { closeIdleSockets, sendExampleRequest, type ExampleRequest } from '../../src/examples.js';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { freePort } from '../../diagnose/oracle.js';
+import { freePort } from '../../ports.js';
 import { readEvents } from '../../supervisor/event-log.js';
 import { openStore } from '../../store/open.js';
 import { closeIdleSockets, loadExample, sendExampleRequest, waitForHealth } from '../../examples.js';

@@ -3,7 +3,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { heal } from '../../heal/heal.js';
 import type { EventType } from '../../model/event.js';
 import { cleanupAll } from '../../supervisor/cleanup.js';
 import { EventLog, eventOf } from '../../supervisor/event-log.js';
@@ -49,6 +48,8 @@ export function registerHeal(program: Command): void {
           if (toStdout) process.stdout.write(`${JSON.stringify(event)}\n`);
           else events?.write(event);
         };
+        // Loaded here: the repair engine brings the TypeScript compiler, which `suture run` never needs.
+        const { heal } = await import('../../heal/heal.js');
         const report = await heal(incident.id, { store, config, emit, ...(progress ? { progress } : {}) });
         if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else if (toStdout) {

@@ -2,7 +2,6 @@
 
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { replayIncident } from '../../diagnose/replay.js';
 import type { Incident } from '../../model/fault.js';
 import type { Store } from '../../store/store.js';
 import { UsageError } from '../errors.js';
@@ -82,6 +81,7 @@ export function registerIncidents(program: Command): void {
     withStore(opts, async (store) => {
       const incident = await findIncident(store, id);
       const progress = opts.json ? undefined : (line: string) => process.stderr.write(`${dim('replay')} ${line}\n`);
+      const { replayIncident } = await import('../../diagnose/replay.js');
       const result = await replayIncident(incident, { times: opts.times, ...(progress ? { onProgress: progress } : {}) });
       await store.setReproduced(incident.id, result.reproduced);
       if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
