@@ -579,7 +579,11 @@ export class Supervisor extends EventEmitter {
       config: this.options.config,
       store: this.options.store,
       slotPids: () => this.slotPids(),
-      restartSlot: (slot, reason) => this.restartSlot(slot, reason),
+      // A slot still being recycled after a fault (an approval right after the crash) is waited for, not refused.
+      restartSlot: async (slot, reason) => {
+        await this.slotSettled(slot, SLOT_START_TIMEOUT_MS);
+        return this.restartSlot(slot, reason);
+      },
       samplesSince: (since) => this.history.filter((s) => s.at >= since),
       faultsSince: (since) => {
         const counts = new Map<number, number>();
