@@ -36,6 +36,20 @@ function expectFinish(path: string): Promise<void> {
   return promise;
 }
 
+/** An input filter, live for a minute, refusing requests on `route` where `field` is missing. */
+function missingFieldFilter(incident: string, route: string, field: string): Shield {
+  const now = Date.now();
+  return {
+    id: `${incident}-filter`,
+    incident,
+    kind: 'input-filter',
+    description: `refuse ${route} where ${field} is missing`,
+    raisedAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + 60_000).toISOString(),
+    filter: { route, predicates: [{ path: field, is: 'missing' }] },
+  };
+}
+
 let server: http.Server;
 let base: string;
 
@@ -234,16 +248,7 @@ describe('RequestTracker', () => {
 
   test('a request a shield refused is not sampled: it is the input of a known fault, not normal traffic', async () => {
     routes.set('/orders', (_req, res) => res.writeHead(201).end());
-    const now = Date.now();
-    const shield: Shield = {
-      id: 'i1-filter',
-      incident: 'i1',
-      kind: 'input-filter',
-      description: 'refuse POST /orders where body.address missing',
-      raisedAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + 60_000).toISOString(),
-      filter: { route: 'POST /orders', predicates: [{ path: 'body.address', is: 'missing' }] },
-    };
+    const shield = missingFieldFilter('i1', 'POST /orders', 'body.address');
     raiseShield(shield);
     try {
       const json = { 'content-type': 'application/json' };
@@ -352,16 +357,7 @@ describe('RequestTracker', () => {
           })
           .on('error', reject);
       });
-    const now = Date.now();
-    const shield: Shield = {
-      id: 'i2-filter',
-      incident: 'i2',
-      kind: 'input-filter',
-      description: 'refuse GET /secure/export where query.format is missing',
-      raisedAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + 60_000).toISOString(),
-      filter: { route: 'GET /secure/export', predicates: [{ path: 'query.format', is: 'missing' }] },
-    };
+    const shield = missingFieldFilter('i2', 'GET /secure/export', 'query.format');
     raiseShield(shield);
     try {
       assert.equal(await get('/secure/export'), 422);
