@@ -1,9 +1,11 @@
 // Tracks every HTTP request the service handles: its async context (so a fault can be traced back
 // to it), a bounded copy of its body, and its outcome. This is the sensor's hot path. Per request it
-// allocates one small object and touches Node's objects once (the response, to find the request
-// again at its finish); requests in flight are a linked list, not a Set, and what is kept after a
-// request finishes is numbers, so nothing of it outlives the young generation but the last few
-// requests kept whole for the traffic sample.
+// allocates one small object and adds no property to Node's objects: a request is found again at
+// its finish through its connection, whose slot for it was made when the connection was accepted
+// (a property added to every response would cost a hidden-class transition and a property store
+// allocation per request, measurably). Requests in flight are a linked list, not a Set, and what
+// is kept after a request finishes is numbers, so nothing of it outlives the young generation but
+// the last few requests kept whole for the traffic sample.
 // Requests are seen through Node's diagnostics_channel (`http.server.request.start`, published
 // before the server emits 'request', and `http.server.response.finish`), for HTTP and HTTPS alike.
 
@@ -29,6 +31,8 @@ export class RequestContext {
   /** Neighbours in the tracker's list of requests in flight. */
   prev: RequestContext | null = null;
   next: RequestContext | null = null;
+  /** The next request in flight on the same connection (pipelined), answered after this one. */
+  nextOnSocket: RequestContext | null = null;
 
   constructor(
     readonly seq: number,
@@ -45,14 +49,15 @@ export class RequestContext {
 interface RequestMessage {
   request: IncomingMessage;
   response: ServerResponse;
+  socket: Socket;
 }
 
-const kContext = Symbol('suture.request');
 /** performance.now() when a connection was accepted. */
 const kAccepted = Symbol('suture.accepted');
+/** On a connection: the first of its requests still in flight; HTTP/1.1 answers them in order. */
+const kRequests = Symbol('suture.requests');
 
-type WithContext = { [kContext]?: RequestContext };
-type Stamped = Socket & { [kAccepted]?: number };
+type Stamped = Socket & { [kAccepted]?: number; [kRequests]?: RequestContext | null };
 
 function hasBody(method: string): boolean {
   return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && method !== 'TRACE' && method !== 'CONNECT';
@@ -119,12 +124,13 @@ export class RequestTracker {
   }
 
   private readonly onStart = (message: unknown): void => {
-    const { request, response } = message as RequestMessage;
-    this.start(request, response);
+    const { request, response, socket } = message as RequestMessage;
+    this.start(request, response, socket);
   };
 
   private readonly onFinish = (message: unknown): void => {
-    this.finish((message as RequestMessage).response);
+    const { response, socket } = message as RequestMessage;
+    this.finish(response, socket);
   };
 
   /** Requests in flight. */
@@ -154,10 +160,17 @@ export class RequestTracker {
   }
 
   /** A request has reached its server. */
-  start(request: IncomingMessage, response: ServerResponse): void {
+  start(request: IncomingMessage, response: ServerResponse, socket: Socket = request.socket): void {
     const method = request.method ?? 'GET';
     const ctx = new RequestContext(++this.seq, method, request.url ?? '/', request.rawHeaders, performance.now(), response);
-    (response as ServerResponse & WithContext)[kContext] = ctx;
+    const stamped = socket as Stamped;
+    const first = stamped[kRequests];
+    if (first === undefined || first === null) stamped[kRequests] = ctx;
+    else {
+      let last = first;
+      while (last.nextOnSocket !== null) last = last.nextOnSocket;
+      last.nextOnSocket = ctx;
+    }
     if (hasBody(method)) this.captureBody(request, ctx);
     const head = this.head;
     if (head !== null) head.prev = ctx;
@@ -165,7 +178,7 @@ export class RequestTracker {
     this.head = ctx;
     this.open++;
     // A draining worker answers what it has and lets each connection close behind its response.
-    if (this.draining || (this.rebalanceFrom !== 0 && ((request.socket as Stamped)[kAccepted] ?? Infinity) < this.rebalanceFrom)) {
+    if (this.draining || (this.rebalanceFrom !== 0 && (stamped[kAccepted] ?? Infinity) < this.rebalanceFrom)) {
       response.shouldKeepAlive = false;
     }
     this.lastStarted = ctx;
@@ -173,9 +186,9 @@ export class RequestTracker {
   }
 
   /** A response has been handed to the operating system whole. */
-  finish(response: ServerResponse): void {
-    const ctx = (response as ServerResponse & WithContext)[kContext];
-    if (ctx !== undefined) this.settle(ctx, response.statusCode);
+  finish(response: ServerResponse, socket: Socket = response.req.socket): void {
+    const ctx = takeFromSocket(socket, response);
+    if (ctx !== null) this.settle(ctx, response.statusCode);
   }
 
   /** Marks a request done: out of the in-flight list, its duration remembered. */
@@ -295,15 +308,51 @@ export class RequestTracker {
   }
 }
 
-/** Stamps each accepted connection with its time, for rebalancing. */
+/**
+ * Stamps each accepted connection with its time, for rebalancing, and makes its slot for requests
+ * in flight, so that no request adds a property to it. (An HTTPS request's socket is the TLS socket
+ * wrapping this one: it gets its slot from its first request.)
+ */
 function onAccepted(message: unknown): void {
-  (message as { socket: Stamped }).socket[kAccepted] = performance.now();
+  const socket = (message as { socket: Stamped }).socket;
+  socket[kAccepted] = performance.now();
+  socket[kRequests] = null;
+}
+
+/** This response's request among those in flight on its connection, or null. */
+function findOnSocket(socket: Socket | null, response: ServerResponse): RequestContext | null {
+  let ctx = socket === null ? null : ((socket as Stamped)[kRequests] ?? null);
+  while (ctx !== null && ctx.res !== response) ctx = ctx.nextOnSocket;
+  return ctx;
+}
+
+/**
+ * Takes this response's request off its connection's list, with any before it already settled
+ * (answered by a fault handler or swept), and returns it; null if it is not there.
+ */
+function takeFromSocket(socket: Socket | null, response: ServerResponse): RequestContext | null {
+  if (socket === null) return null;
+  const stamped = socket as Stamped;
+  let prev: RequestContext | null = null;
+  let ctx = stamped[kRequests] ?? null;
+  while (ctx !== null) {
+    const next = ctx.nextOnSocket;
+    const found = ctx.res === response;
+    if (found || ctx.res === null) {
+      if (prev === null) stamped[kRequests] = next;
+      else prev.nextOnSocket = next;
+      ctx.nextOnSocket = null;
+      if (found) return ctx;
+    } else prev = ctx;
+    ctx = next;
+  }
+  return null;
 }
 
 /** Marks the request behind this response as refused by a shield. */
 export function markRefused(response: ServerResponse): void {
-  const ctx = (response as ServerResponse & WithContext)[kContext];
-  if (ctx !== undefined) ctx.refused = true;
+  const ctx = findOnSocket(response.req.socket, response);
+  if (ctx !== null) ctx.refused = true;
 }
 
 function captureChunk(ctx: RequestContext, chunk: unknown, encoding: BufferEncoding | undefined, limit: number): void {

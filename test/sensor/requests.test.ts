@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -291,6 +292,45 @@ describe('RequestTracker', () => {
     assert.equal(sampled.length, 3);
     assert.equal(sampled[2], '/f2', 'the first to finish is the oldest in the sample');
     assert.deepEqual(sampled.slice(0, 2).sort(), ['/f1', '/f3']);
+  });
+
+  test('pipelined requests on one connection are each matched to their own response, whatever order the app ends them in', async () => {
+    const ends = new Map<string, () => void>();
+    let arrived!: () => void;
+    const allArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const handler: Route = (req, res) => {
+      const status = 200 + Number(req.url!.slice(-1));
+      ends.set(req.url!, () => res.writeHead(status, { 'content-length': '0' }).end());
+      if (ends.size === 3) arrived();
+    };
+    for (const p of ['/pipe1', '/pipe2', '/pipe3']) routes.set(p, handler);
+    const before = tracker.inFlightCount;
+    const done = Promise.all(['/pipe1', '/pipe2', '/pipe3'].map((p) => expectFinish(p)));
+    const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    // All three in one write: the server has them in flight together on one connection.
+    socket.write(['/pipe1', '/pipe2', '/pipe3'].map((p) => `GET ${p} HTTP/1.1\r\nHost: x\r\n\r\n`).join(''));
+    try {
+      await allArrived;
+      assert.equal(tracker.inFlightCount, before + 3);
+      // Ended last to first: Node still sends (and finishes) them in request order.
+      ends.get('/pipe3')!();
+      ends.get('/pipe2')!();
+      ends.get('/pipe1')!();
+      await done;
+      assert.equal(tracker.inFlightCount, before);
+      const sampled = tracker.takeSample(10);
+      assert.deepEqual(
+        sampled.map((r) => [r.url, r.status]).sort(),
+        [['/pipe1', 201], ['/pipe2', 202], ['/pipe3', 203]],
+      );
+      const statuses = () => [...received.matchAll(/HTTP\/1\.1 (\d+)/g)].map((m) => m[1]);
+      for (let i = 0; i < 100 && statuses().length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(statuses(), ['201', '202', '203']);
+    } finally {
+      socket.destroy();
+    }
   });
 
   test('a request whose client went away unanswered leaves the in-flight count at the next sweep', async () => {
