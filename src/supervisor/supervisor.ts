@@ -35,6 +35,16 @@ const SLOT_START_TIMEOUT_MS = 60_000;
 
 type WorkerPhase = 'starting' | 'listening' | 'draining' | 'exited';
 
+/** Whether a process with this PID exists (EPERM: it does, as another user's). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 interface WorkerState {
   worker: Worker;
   pid: number;
@@ -52,6 +62,8 @@ interface WorkerState {
   killTimer?: NodeJS.Timeout;
   /** Ids of the shields in its settings, fixed at fork. */
   shieldsAtFork: string[];
+  /** The file its sensor reads its settings from, when they were too large for the environment; removed once read. */
+  settingsFile?: string;
 }
 
 export interface SupervisorOptions {
@@ -145,20 +157,46 @@ export class Supervisor extends EventEmitter {
     });
   }
 
-  /** What a new worker's sensor is told, through SUTURE_SENSOR (or a file it names, when too large for the environment). */
-  private sensorEnv(): string {
+  /**
+   * What a new worker's sensor is told, through SUTURE_SENSOR, or through a file it names when the
+   * settings are too large for the environment (a transaction's source). The file is the worker's
+   * alone and is removed once its sensor has read it (at its hello) or the worker has exited.
+   */
+  private sensorEnv(): { value: string; file?: string } {
     const settings = JSON.stringify({ ...sensorSettings(this.options.config), traceContext: this.tracing ? 'always' : 'on-fault', shields: this.shields.active() });
-    if (settings.length < 64 * 1024) return settings;
+    if (settings.length < 64 * 1024) return { value: settings };
     const file = path.join(this.options.config.root, '.suture', `sensor-settings-${process.pid}-${++this.settingsFiles}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, settings);
-    return `@${file}`;
+    return { value: `@${file}`, file };
+  }
+
+  private removeSettingsFile(ws: WorkerState): void {
+    if (ws.settingsFile === undefined) return;
+    fs.rmSync(ws.settingsFile, { force: true });
+    ws.settingsFile = undefined;
+  }
+
+  /** Settings files left by a supervisor that was killed before its workers had read them. */
+  private removeStaleSettingsFiles(): void {
+    const dir = path.join(this.options.config.root, '.suture');
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const owner = /^sensor-settings-(\d+)-\d+\.json$/.exec(name);
+      if (owner !== null && !isAlive(Number(owner[1]))) fs.rmSync(path.join(dir, name), { force: true });
+    }
   }
 
   /** Starts the workers; resolves once every slot is listening, or rejects when the service fails before that. */
   start(): Promise<void> {
     const { config } = this.options;
     if (!cluster.isPrimary) throw new Error('the supervisor must run in the primary process');
+    this.removeStaleSettingsFiles();
     cluster.setupPrimary({
       exec: path.resolve(config.root, this.node.script),
       args: this.node.args,
@@ -196,8 +234,9 @@ export class Supervisor extends EventEmitter {
   private fork(slot: number, replaces?: WorkerState): WorkerState {
     const { config } = this.options;
     const shieldsAtFork = this.shields.active().map((s) => s.id);
+    const settings = this.sensorEnv();
     const env: Record<string, string> = {
-      SUTURE_SENSOR: this.sensorEnv(),
+      SUTURE_SENSOR: settings.value,
       SUTURE_WORKER_SLOT: String(slot),
     };
     if (config.port !== null) env.PORT = String(config.port);
@@ -212,6 +251,7 @@ export class Supervisor extends EventEmitter {
       ready: false,
       stderrTail: [],
       shieldsAtFork,
+      settingsFile: settings.file,
     };
     if (replaces) ws.replaces = replaces;
     else this.slots[slot] = ws;
@@ -279,6 +319,7 @@ export class Supervisor extends EventEmitter {
         break;
       case 'hello':
         ws.ready = true;
+        this.removeSettingsFile(ws);
         // A worker forked just before the first fault has missed the word to trace.
         if (this.tracing) this.sendTo(ws, { suture: 'trace-context' });
         // So has one forked just before a filter was raised or lifted: a broadcast reaches only workers that said hello.
@@ -402,6 +443,7 @@ export class Supervisor extends EventEmitter {
     const phase = ws.phase;
     ws.phase = 'exited';
     if (ws.killTimer) clearTimeout(ws.killTimer);
+    this.removeSettingsFile(ws);
     this.workers.delete(ws);
     this.latestMetrics.delete(ws.pid);
     this.emitEvent('worker', { action: 'exit', pid: ws.pid, slot: ws.slot, code, signal, expected: phase === 'draining' });

@@ -1,6 +1,7 @@
 // `suture run` with real workers, real HTTP and a real store.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -166,6 +167,30 @@ describe('suture run', () => {
     await waitFor('the second fault', () => run.events().filter((e) => e.type === 'fault').length === 2);
     assert.equal(run.events().filter((e) => e.type === 'incident').length, 1);
     assert.equal(await run.stop(), 0);
+  });
+
+  test('settings too large for the environment reach each worker through a file that is removed once read', async () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(SERVICES, 'slow.mjs'), path.join(dir, 'slow.mjs'));
+    // 6000 field names are about 100 KiB of settings; the last one is what shows they arrived.
+    const redactFields = [...Array.from({ length: 6000 }, (_, i) => `unused-field-${i}`), 'zz-last-secret'];
+    // One left behind by a supervisor killed before its worker read it: removed at the next start.
+    const deadPid = spawnSync('true').pid!;
+    fs.mkdirSync(path.join(dir, '.suture'));
+    fs.writeFileSync(path.join(dir, '.suture', `sensor-settings-${deadPid}-1.json`), '{}');
+    const run = await startSuture({ cwd: dir, command: ['node', 'slow.mjs'], workers: 2, config: { recording: { redactFields } } });
+    const settingsFiles = () => (fs.existsSync(path.join(dir, '.suture')) ? fs.readdirSync(path.join(dir, '.suture')).filter((f) => f.startsWith('sensor-settings-')) : []);
+    assert.equal((await get(run.port, '/crash?zz-last-secret=s3cret-value&id=1')).status, 500);
+    await waitFor('the fault', () => run.events().some((e) => e.type === 'fault'));
+    const fault = run.events().find((e) => e.type === 'fault')!;
+    assert.deepEqual(fault.request, { method: 'GET', url: '/crash?zz-last-secret=%5BREDACTED%5D&id=1' });
+    // Every worker forked so far (the first two, the damaged one's replacement) has read its file.
+    await waitFor('the replacement', () => run.events().some((e) => e.type === 'shield' && e.action === 'recycle' && e.phase === 'done'));
+    const count = (action: string) => run.events().filter((e) => e.type === 'worker' && e.action === action).length;
+    await waitFor('every forked worker to listen', () => count('listening') >= count('fork'));
+    assert.deepEqual(settingsFiles(), []);
+    assert.equal(await run.stop(), 0, run.stderr());
+    assert.deepEqual(settingsFiles(), []);
   });
 
   test('a replay of a fault that no longer happens says so', async () => {
