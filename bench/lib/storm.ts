@@ -19,14 +19,15 @@ export interface StormOptions {
   crashShare: number;
 }
 
-interface Prepared {
+/** A request ready to send: its body serialised, its Content-Length set. */
+export interface Prepared {
   method: string;
   path: string;
   headers: Record<string, string>;
   body: string | undefined;
 }
 
-function prepare(req: ExampleRequest): Prepared {
+export function prepare(req: ExampleRequest): Prepared {
   const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
   const headers: Record<string, string> = { ...req.headers };
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
@@ -34,7 +35,7 @@ function prepare(req: ExampleRequest): Prepared {
 }
 
 /** `shield` names the Suture shield that refused the request, when one did. */
-type Outcome = { status: number; shield?: string } | { error: 'timeout' | 'connection' };
+export type Outcome = { status: number; shield?: string } | { error: 'timeout' | 'connection' };
 
 /** Only a 422 body is read: it may be a shield's refusal, which names the shield. */
 function shieldOf(body: string): string | undefined {
@@ -46,7 +47,8 @@ function shieldOf(body: string): string | undefined {
   }
 }
 
-function send(agent: http.Agent, port: number, req: Prepared): Promise<Outcome> {
+/** One request on a keep-alive agent: its status (and refusing shield), or why it got none within REQUEST_TIMEOUT_MS. */
+export function send(agent: http.Agent, port: number, req: Prepared): Promise<Outcome> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (o: Outcome) => {

@@ -13,8 +13,13 @@
 // node and a fresh contender; rounds rotate the order of the pairs.
 //
 //   node --import tsx bench/overhead/run.ts [--example orders] [--rounds 5] [--cycles 2] [--seconds 5] [--warmup 3] [--connections 32]
+//       [--only control,suture,traced,otel] [--preload FILE ...]
+//
+// --preload adds a contender: bare node with FILE preloaded (--import, or --require for .cjs), to
+// find out what a piece of the sensor costs by the same method; --only narrows the standard ones.
 
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +29,12 @@ import { loadExample } from '../../src/examples.js';
 import { startPlain, startSuture, type Contender } from '../lib/contenders.js';
 import { BENCH_DIR, cpuMicros, freePort, machine, median, REPO_DIR, runBenchmark, startProcess } from '../lib/processes.js';
 
+/** Bad options: one line naming the problem, exit 2. */
+function usage(message: string): never {
+  process.stderr.write(`bench/overhead: ${message}\n`);
+  process.exit(2);
+}
+
 const { values: opts } = parseArgs({
   options: {
     example: { type: 'string', default: 'orders' },
@@ -32,15 +43,23 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
+    only: { type: 'string', default: 'control,suture,traced,otel' },
+    preload: { type: 'string', multiple: true, default: [] },
   },
 });
+const STANDARD = ['control', 'suture', 'traced', 'otel'];
+const only = opts.only.split(',').filter(Boolean);
+for (const name of only) if (!STANDARD.includes(name)) usage(`--only takes ${STANDARD.join(', ')}; not "${name}"`);
+const preloads = opts.preload.map((file) => path.resolve(file));
+for (const file of preloads) if (!fs.existsSync(file)) usage(`--preload ${file}: no such file`);
+if (only.length === 0 && preloads.length === 0) usage('nothing to measure: give --only a contender or --preload a file');
 const rounds = Number(opts.rounds);
 const cycles = Number(opts.cycles);
 const seconds = Number(opts.seconds);
 const warmup = Number(opts.warmup);
 const connections = Number(opts.connections);
 if (!(rounds >= 1 && rounds <= 20) || !(cycles >= 1 && cycles <= 100) || !(seconds >= 1 && seconds <= 120) || !(warmup >= 0 && warmup <= 60) || !(connections >= 1 && connections <= 1024)) {
-  throw new Error('--rounds in [1, 20], --cycles in [1, 100], --seconds in [1, 120], --warmup in [0, 60], --connections in [1, 1024]');
+  usage('--rounds in [1, 20], --cycles in [1, 100], --seconds in [1, 120], --warmup in [0, 60], --connections in [1, 1024]');
 }
 
 const example = loadExample(path.join(REPO_DIR, 'examples', opts.example));
@@ -178,18 +197,25 @@ runBenchmark(async () => {
     OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
   };
   const pair = (name: string, start: () => Promise<Contender>): Pair => ({ name, start, rpsRatios: [], cpuRatios: [], contender: [], busy: [], problems: 0 });
-  const pairs: Pair[] = [
-    pair('node (control)', () => startPlain(example, [], {}, 'node-control')),
-    pair('suture run -w 1', () => startSuture(example, 1)),
+  const standard: Record<string, Pair> = {
+    control: pair('node (control)', () => startPlain(example, [], {}, 'node-control')),
+    suture: pair('suture run -w 1', () => startSuture(example, 1)),
     // The same, tracing request context from the start, as a service that has faulted is run.
-    pair('suture, traced', () => startSuture(example, 1, 'suture', { recording: { traceContext: 'always' } })),
-    pair('node + otel auto', () => startPlain(example, ['--import', OTEL_SETUP], otelEnv, 'otel')),
+    traced: pair('suture, traced', () => startSuture(example, 1, 'suture', { recording: { traceContext: 'always' } })),
+    otel: pair('node + otel auto', () => startPlain(example, ['--import', OTEL_SETUP], otelEnv, 'otel')),
+  };
+  const pairs: Pair[] = [
+    ...only.map((name) => standard[name]!),
+    ...preloads.map((file, i) =>
+      pair(`preload ${i + 1}`, () => startPlain(example, [file.endsWith('.cjs') ? '--require' : '--import', file], {}, `preload-${i + 1}`)),
+    ),
   ];
   const bareTrials: Trial[] = [];
 
   const req = example.json;
   console.log(`Throughput overhead — example "${example.name}", ${req.method} ${req.path}, one worker each, each contender measured at the same moment as bare node`);
   console.log('contenders: bare node (control: a second bare node) | suture run --workers 1 (supervisor + cluster round-robin + sensor; request context traced from the first fault on, the default) | the same with recording.traceContext "always" | node --import bench/overhead/otel-setup.mjs (OpenTelemetry auto-instrumentation, ESM hook + register)');
+  preloads.forEach((file, i) => console.log(`preload ${i + 1}: node with ${file} preloaded`));
   console.log(`OpenTelemetry: SDK defaults (BatchSpanProcessor, all default auto-instrumentations), spans exported as OTLP/HTTP protobuf to a discarding sink on 127.0.0.1:${sink.port}`);
   console.log(`method: bare node and the contender pinned to CPU 0 (all their processes and threads), each loaded by its own closed-loop generator (bench/overhead/load.mjs, ${connections} keep-alive connections) pinned to CPU 1`);
   console.log(`${rounds} rounds (pairs in rotated order, fresh processes for every pair) × ${cycles} cycles of ${seconds} s per pair after ${warmup} s warm-up`);

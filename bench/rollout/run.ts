@@ -16,6 +16,7 @@ import type { Patch } from '../../src/model/repair.js';
 import { replacementPatch } from '../../test/helpers/patch.js';
 import { openStore } from '../../src/store/open.js';
 import { startSuture, type SutureContender } from '../lib/contenders.js';
+import { prepare, REQUEST_TIMEOUT_MS, send } from '../lib/storm.js';
 import { freePort, machine, nodeCommand, REPO_DIR, runBenchmark, sleep, startProcess, stopProcess, SUTURE_BIN, tempDir } from '../lib/processes.js';
 
 const { values: opts } = parseArgs({
@@ -28,7 +29,6 @@ const concurrency = Number(opts.concurrency);
 const pauseMs = Number(opts['pause-ms']);
 if (!(concurrency >= 1 && concurrency <= 64) || !(pauseMs >= 0 && pauseMs <= 1000)) throw new Error('--concurrency in [1, 64], --pause-ms in [0, 1000]');
 
-const REQUEST_TIMEOUT_MS = 5_000;
 /** A client's pause after a refused or reset connection, as in bench/availability. */
 const RECONNECT_PAUSE_MS = 10;
 const WORKERS = 2;
@@ -72,31 +72,6 @@ function newTally(name: string): Tally {
   return { name, sent: 0, ok: 0, failed: new Map(), regression: 0, startedAt: now, endedAt: now, lastOkAt: now, longestOutageMs: 0 };
 }
 
-type Outcome = { status: number } | { error: 'timeout' | 'connection' };
-
-function send(agent: http.Agent, port: number, req: ExampleRequest): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (o: Outcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(o);
-    };
-    const r = http.request({ host: '127.0.0.1', port, method: req.method, path: req.path, headers: req.headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => done({ status: res.statusCode ?? 0 }));
-      res.on('error', () => done({ error: 'connection' }));
-    });
-    const timer = setTimeout(() => {
-      done({ error: 'timeout' });
-      r.destroy();
-    }, REQUEST_TIMEOUT_MS);
-    r.on('error', () => done({ error: 'connection' }));
-    r.end();
-  });
-}
-
 /**
  * `concurrency` keep-alive clients cycling the example's normal GET requests, each pausing
  * `pauseMs` between requests. Results go to the current phase's tally, by the time they complete.
@@ -119,7 +94,7 @@ class SteadyLoad {
   private async client(c: number): Promise<void> {
     for (let i = c; !this.stopped; i++) {
       const req = normalGets[i % normalGets.length]!;
-      const o = await send(this.agent, this.port, req);
+      const o = await send(this.agent, this.port, prepare(req));
       const t = this.tally;
       t.sent++;
       const now = Date.now();
