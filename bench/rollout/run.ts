@@ -40,6 +40,7 @@ const DEADLINE_MS = 175_000;
 
 const example = loadExample(path.join(REPO_DIR, 'examples', 'orders'));
 const normalGets = example.normal.filter((r) => r.method === 'GET');
+const preparedGets = normalGets.map(prepare);
 /** The route the bad patch breaks: its 503s are the canary's regression, not a failed deploy. */
 const BROKEN = { method: 'GET', path: '/orders' };
 const BAD_FILE = 'src/routes/orders.js';
@@ -93,8 +94,9 @@ class SteadyLoad {
 
   private async client(c: number): Promise<void> {
     for (let i = c; !this.stopped; i++) {
-      const req = normalGets[i % normalGets.length]!;
-      const o = await send(this.agent, this.port, prepare(req));
+      const at = i % normalGets.length;
+      const req = normalGets[at]!;
+      const o = await send(this.agent, this.port, preparedGets[at]!);
       const t = this.tally;
       t.sent++;
       const now = Date.now();
